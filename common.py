@@ -1,0 +1,219 @@
+"""Shared pieces of the alphabet experiments: data, encodings, options and the input pipeline.
+
+Nothing here is the lesson of any one script. Each numbered script builds its own model,
+calls `model.fit` itself and keeps its reshape, `stateful=True`, `shuffle` and reset lines in
+view; this module only holds what all six would otherwise repeat.
+"""
+
+import argparse
+import os
+import sys
+import warnings
+
+# TensorFlow prints several lines of start-up chatter to stderr (oneDNN, CPU features) unless
+# told otherwise. Hide it before Keras imports TensorFlow; errors still show.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+CHAR_TO_INT = {char: i for i, char in enumerate(ALPHABET)}  # 'A' -> 0 ... 'Z' -> 25
+INT_TO_CHAR = {i: char for i, char in enumerate(ALPHABET)}  # 0 -> 'A' ... 25 -> 'Z'
+NUM_CLASSES = len(ALPHABET)  # one output per letter
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+def fixed_length_pairs(seq_length):
+    """Every window of `seq_length` letters and the letter that follows it.
+
+    Returns `(data_x, data_y)`: `data_x` is a list of `26 - seq_length` lists of `seq_length`
+    ints, `data_y` a list of as many ints. `seq_length=1` gives A->B .. Y->Z (25 pairs);
+    `seq_length=3` gives ABC->D .. WXY->Z (23 pairs).
+    """
+    if not 1 <= seq_length < len(ALPHABET):
+        raise ValueError(f"seq_length must be 1..{len(ALPHABET) - 1}, got {seq_length}")
+    data_x, data_y = [], []
+    for i in range(len(ALPHABET) - seq_length):
+        seq_in = ALPHABET[i : i + seq_length]
+        seq_out = ALPHABET[i + seq_length]
+        data_x.append([CHAR_TO_INT[char] for char in seq_in])
+        data_y.append(CHAR_TO_INT[seq_out])
+    return data_x, data_y
+
+
+def random_subsequences(num_samples=1000, max_len=5, seed=7):
+    """Random runs of 1..`max_len` letters and the letter after each, drawn as the article does.
+
+    The article seeds NumPy's global legacy generator with 7 and calls `numpy.random.randint`;
+    a `RandomState(seed)` makes the same draws without touching global state:
+    `start` in 0..23, `end` in start..min(start + max_len, 25) - 1 (upper bounds exclusive).
+    Returns `(data_x, data_y)`: `num_samples` lists of 1..max_len ints, and `num_samples` ints.
+    """
+    if num_samples < 1 or not 1 <= max_len < len(ALPHABET):
+        raise ValueError("num_samples must be >= 1 and max_len 1..25")
+    rng = np.random.RandomState(seed)
+    data_x, data_y = [], []
+    for _ in range(num_samples):
+        start = rng.randint(len(ALPHABET) - 2)
+        end = rng.randint(start, min(start + max_len, len(ALPHABET) - 1))
+        seq_in = ALPHABET[start : end + 1]
+        seq_out = ALPHABET[end + 1]
+        data_x.append([CHAR_TO_INT[char] for char in seq_in])
+        data_y.append(CHAR_TO_INT[seq_out])
+    return data_x, data_y
+
+
+def print_pairs(data_x, data_y, limit=None):
+    """Print pairs as the article does (`ABC -> D`), the first `limit` of them if given."""
+    shown = len(data_x) if limit is None else min(limit, len(data_x))
+    for pattern, target in zip(data_x[:shown], data_y[:shown]):
+        print("".join(INT_TO_CHAR[i] for i in pattern), "->", INT_TO_CHAR[target])
+    if shown < len(data_x):
+        print(f"... ({len(data_x)} pairs in all)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Encodings and shapes. Keras recurrent layers take X as (samples, time steps, features).
+# ---------------------------------------------------------------------------------------------
+def normalize(x):
+    """Scale letter indices 0..25 to 0..0.96 (divide by 26, as the article does); float32."""
+    return np.asarray(x, dtype="float32") / float(len(ALPHABET))
+
+
+def as_time_steps(data_x):
+    """Equal-length sequences as (samples, time steps = letters, features = 1), normalised.
+
+    One letter per time step: the LSTM reads the window in order, one letter at a time.
+    """
+    data_x = np.asarray(data_x)
+    return normalize(np.reshape(data_x, (len(data_x), data_x.shape[1], 1)))
+
+
+def as_features(data_x):
+    """Equal-length sequences as (samples, time steps = 1, features = letters), normalised.
+
+    The whole window arrives at once as one time step, like the inputs of a Dense layer.
+    """
+    data_x = np.asarray(data_x)
+    return normalize(np.reshape(data_x, (len(data_x), 1, data_x.shape[1])))
+
+
+def pad_left(data_x, maxlen):
+    """Sequences of 1..maxlen ints, zero-padded on the left, as (samples, maxlen, 1), normalised.
+
+    `keras.utils.pad_sequences` pads at the front by default, so the last letter is always at
+    the last time step. Note that the padding value 0 is also the code of 'A'.
+    """
+    padded = keras.utils.pad_sequences(data_x, maxlen=maxlen, dtype="float32")
+    return normalize(np.reshape(padded, (len(padded), maxlen, 1)))
+
+
+def one_hot(data_y):
+    """Targets as one-hot rows: (samples, 26) float32."""
+    return keras.utils.to_categorical(data_y, num_classes=NUM_CLASSES)
+
+
+def decode(probabilities):
+    """Most likely letter of each row of (samples, 26) probabilities: a list of letters."""
+    return [INT_TO_CHAR[int(i)] for i in np.argmax(probabilities, axis=-1)]
+
+
+def prediction_line(pattern, letter):
+    """The article's prediction line: `['A', 'B', 'C'] -> D` for pattern [0, 1, 2]."""
+    return f"{[INT_TO_CHAR[i] for i in pattern]} -> {letter}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Input pipeline
+# ---------------------------------------------------------------------------------------------
+def training_dataset(x, y, batch_size, shuffle, seed):
+    """A `tf.data` pipeline over (x, y) that repeats forever; returns `(dataset, steps_per_epoch)`.
+
+    Why not `model.fit(x, y, epochs=500)` on NumPy arrays, as the article does? The model is
+    tiny, so nearly all of the time goes to Keras's per-epoch and per-step overhead: with NumPy
+    arrays, each epoch rebuilds an input adapter and iterator (tens of milliseconds, more than
+    25 batch-size-1 steps cost), and each step is a separate call from Python. A dataset that
+    repeats forever, passed with `steps_per_epoch`, is built once; with
+    `steps_per_execution=steps_per_epoch` in `compile`, one call runs a whole epoch of steps,
+    and `jit_compile=True` has XLA fuse each step. The steps themselves are unchanged: same
+    batches, reshuffled every epoch when `shuffle` is true, as `fit` does with arrays.
+
+    Stateful models need every batch to be full (their batch size is part of the model), so the
+    last partial batch is dropped when `len(x)` is not a multiple of `batch_size`.
+    """
+    import tensorflow as tf  # only the input pipeline uses TensorFlow directly
+
+    # fit(shuffle=True), its default, warns that it cannot shuffle a dataset; this one shuffles
+    # itself (or not) as asked, so the warning says nothing the reader needs.
+    warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed")
+    if len(x) < batch_size:
+        raise ValueError(f"batch size {batch_size} is larger than the {len(x)} samples")
+    dataset = tf.data.Dataset.from_tensor_slices((x, y))
+    if shuffle:
+        # A new order every epoch, the same orders for the same seed.
+        dataset = dataset.shuffle(len(x), seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.batch(batch_size, drop_remainder=True).repeat()
+    return dataset.prefetch(tf.data.AUTOTUNE), len(x) // batch_size
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------
+def positive_int(text):
+    """argparse type: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def non_negative_int(text):
+    """argparse type: a whole number >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def parse_args(description, epochs, argv=None):
+    """The options every script shares: --epochs (default: the article's), --seed, --quiet."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--epochs", type=positive_int, default=epochs,
+        help=f"training epochs (default: {epochs}, the article's)",
+    )
+    parser.add_argument(
+        "--seed", type=non_negative_int, default=7,
+        help="seed for NumPy, Python, Keras and the data pipeline (default: 7, the article's)",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true",
+        help="print only the accuracy line and the predictions",
+    )
+    return parser.parse_args(argv)
+
+
+def seed_everything(seed):
+    """Seed Python, NumPy and the Keras backend, so the same seed gives the same run."""
+    keras.utils.set_random_seed(seed)
+
+
+def log(args, *values):
+    """print() unless --quiet: for everything but the accuracy line and the predictions."""
+    if not args.quiet:
+        print(*values, flush=True)
+
+
+def fail(message):
+    """One line on stderr and exit status 2, for input the script cannot use."""
+    print(f"{os.path.basename(sys.argv[0])}: error: {message}", file=sys.stderr)
+    raise SystemExit(2)

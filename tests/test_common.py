@@ -1,0 +1,173 @@
+"""Unit tests for common.py: data, encodings, shapes, the input pipeline and the options."""
+
+import numpy as np
+import pytest
+
+import common
+
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def test_mappings_are_inverse_and_cover_the_alphabet():
+    assert common.ALPHABET == ALPHABET
+    assert [common.CHAR_TO_INT[c] for c in ALPHABET] == list(range(26))
+    assert "".join(common.INT_TO_CHAR[i] for i in range(26)) == ALPHABET
+
+
+@pytest.mark.parametrize("seq_length, count", [(1, 25), (3, 23), (5, 21), (25, 1)])
+def test_fixed_length_pairs(seq_length, count):
+    data_x, data_y = common.fixed_length_pairs(seq_length)
+    assert len(data_x) == len(data_y) == count
+    for i, (pattern, target) in enumerate(zip(data_x, data_y)):
+        assert pattern == list(range(i, i + seq_length))  # consecutive letters from position i
+        assert target == pattern[-1] + 1
+
+
+def test_fixed_length_pairs_first_and_last_as_in_the_article():
+    data_x, data_y = common.fixed_length_pairs(3)
+    assert (data_x[0], data_y[0]) == ([0, 1, 2], 3)  # ABC -> D
+    assert (data_x[-1], data_y[-1]) == ([22, 23, 24], 25)  # WXY -> Z
+
+
+@pytest.mark.parametrize("seq_length", [0, -1, 26])
+def test_fixed_length_pairs_refuses_impossible_lengths(seq_length):
+    with pytest.raises(ValueError):
+        common.fixed_length_pairs(seq_length)
+
+
+def article_draws(n, max_len, seed):
+    """The article's framing-6 listing, verbatim in substance: global legacy NumPy seed."""
+    np.random.seed(seed)
+    data_x, data_y = [], []
+    for _ in range(n):
+        start = np.random.randint(len(ALPHABET) - 2)
+        end = np.random.randint(start, min(start + max_len, len(ALPHABET) - 1))
+        data_x.append([ALPHABET.index(c) for c in ALPHABET[start : end + 1]])
+        data_y.append(ALPHABET.index(ALPHABET[end + 1]))
+    return data_x, data_y
+
+
+def test_random_subsequences_draws_what_the_article_draws():
+    assert common.random_subsequences(1000, 5, seed=7) == article_draws(1000, 5, 7)
+
+
+def test_random_subsequences_does_not_touch_numpy_global_state():
+    np.random.seed(123)
+    expected = np.random.rand()
+    np.random.seed(123)
+    common.random_subsequences(50, 5, seed=7)
+    assert np.random.rand() == expected
+
+
+@pytest.mark.parametrize("seed", [0, 7, 2024])
+def test_random_subsequences_bounds(seed):
+    data_x, data_y = common.random_subsequences(5000, 5, seed=seed)
+    starts = {pattern[0] for pattern in data_x}
+    lengths = {len(pattern) for pattern in data_x}
+    assert starts == set(range(24))  # start = randint(24): 0..23, each drawn in 5000 tries
+    assert lengths == {1, 2, 3, 4, 5}
+    for pattern, target in zip(data_x, data_y):
+        assert pattern == list(range(pattern[0], pattern[0] + len(pattern)))  # a run
+        assert target == pattern[-1] + 1 <= 25  # there is always a next letter
+
+
+def test_normalize_divides_by_26_as_float32():
+    x = common.normalize([0, 13, 25])
+    assert x.dtype == np.float32
+    np.testing.assert_allclose(x, [0.0, 0.5, 25 / 26])
+
+
+def test_time_steps_and_features_put_the_window_on_different_axes():
+    data_x, _ = common.fixed_length_pairs(3)
+    steps = common.as_time_steps(data_x)
+    features = common.as_features(data_x)
+    assert steps.shape == (23, 3, 1)  # (samples, time steps, features)
+    assert features.shape == (23, 1, 3)
+    np.testing.assert_allclose(steps[5, :, 0], np.array([5, 6, 7]) / 26)
+    np.testing.assert_allclose(features[5, 0, :], np.array([5, 6, 7]) / 26)
+
+
+def test_pad_left_pads_zeros_before_the_letters():
+    x = common.pad_left([[1, 2], [3, 4, 5, 6, 7]], maxlen=5)
+    assert x.shape == (2, 5, 1)
+    assert x.dtype == np.float32
+    np.testing.assert_allclose(x[0, :, 0], np.array([0, 0, 0, 1, 2]) / 26)
+    np.testing.assert_allclose(x[1, :, 0], np.array([3, 4, 5, 6, 7]) / 26)
+
+
+def test_one_hot_and_decode_round_trip():
+    labels = [1, 25, 0, 7]
+    y = common.one_hot(labels)
+    assert y.shape == (4, 26)
+    np.testing.assert_array_equal(y.sum(axis=1), 1)
+    assert common.decode(y) == ["B", "Z", "A", "H"]
+
+
+def test_decode_takes_the_most_likely_letter():
+    probabilities = np.full((2, 26), 0.01)
+    probabilities[0, 3] = 0.5
+    probabilities[1, 24] = 0.4
+    assert common.decode(probabilities) == ["D", "Y"]
+
+
+def test_prediction_line_is_the_articles_format():
+    assert common.prediction_line([0, 1, 2], "D") == "['A', 'B', 'C'] -> D"
+    assert common.prediction_line([10], "L") == "['K'] -> L"
+
+
+def test_print_pairs_prints_the_articles_dataset_lines(capsys):
+    data_x, data_y = common.fixed_length_pairs(3)
+    common.print_pairs(data_x, data_y, limit=2)
+    assert capsys.readouterr().out.splitlines() == ["ABC -> D", "BCD -> E", "... (23 pairs in all)"]
+
+
+def epochs_of(dataset, steps_per_epoch, epochs):
+    """The sample orders the pipeline yields, epoch by epoch, identified by first feature."""
+    it = iter(dataset)
+    orders = []
+    for _ in range(epochs):
+        order = []
+        for _ in range(steps_per_epoch):
+            x, _ = next(it)
+            order.extend(np.round(x.numpy()[:, 0, 0] * 26).astype(int).tolist())
+        orders.append(order)
+    return orders
+
+
+def test_training_dataset_shuffles_each_epoch_and_keeps_every_sample():
+    data_x, data_y = common.fixed_length_pairs(1)
+    x, y = common.as_time_steps(data_x), common.one_hot(data_y)
+    dataset, steps = common.training_dataset(x, y, batch_size=1, shuffle=True, seed=7)
+    assert steps == 25
+    orders = epochs_of(dataset, steps, 3)
+    for order in orders:
+        assert sorted(order) == list(range(25))  # each sample exactly once per epoch
+    assert orders[0] != orders[1] != orders[2]  # a new order every epoch
+    again, _ = common.training_dataset(x, y, batch_size=1, shuffle=True, seed=7)
+    assert epochs_of(again, steps, 3) == orders  # same seed, same orders
+
+
+def test_training_dataset_without_shuffle_keeps_alphabetical_order_and_full_batches():
+    data_x, data_y = common.fixed_length_pairs(1)
+    x, y = common.as_time_steps(data_x), common.one_hot(data_y)
+    dataset, steps = common.training_dataset(x, y, batch_size=25, shuffle=False, seed=7)
+    assert steps == 1
+    assert epochs_of(dataset, steps, 2) == [list(range(25))] * 2
+    assert dataset.element_spec[0].shape.as_list() == [25, 1, 1]  # static batch: stateful-safe
+
+
+def test_parse_args_defaults_and_overrides():
+    args = common.parse_args("test", epochs=500, argv=[])
+    assert (args.epochs, args.seed, args.quiet) == (500, 7, False)
+    args = common.parse_args("test", epochs=500, argv=["--epochs", "3", "--seed", "0", "--quiet"])
+    assert (args.epochs, args.seed, args.quiet) == (3, 0, True)
+
+
+@pytest.mark.parametrize(
+    "argv", [["--epochs", "0"], ["--epochs", "-5"], ["--epochs", "ten"], ["--seed", "-1"], ["--bogus"]]
+)
+def test_parse_args_refuses_bad_values_with_status_2(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        common.parse_args("test", epochs=500, argv=argv)
+    assert exit_info.value.code == 2
+    assert argv[0] in capsys.readouterr().err
