@@ -4,7 +4,7 @@ Each sample is a single letter, so the LSTM sees one time step and has no contex
 is zero at the start of every sample. It must learn 25 separate mappings A->B .. Y->Z from one
 number each. The article got 84.00%.
 
-    python 01_naive_one_char.py [--epochs 500] [--seed 7] [--quiet]
+    python 01_naive_one_char.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5]
 """
 
 import time
@@ -20,7 +20,7 @@ EPOCHS = 500  # passes over the 25 pairs
 BATCH_SIZE = 1  # one sample per weight update
 SHUFFLE = True  # model.fit's default: a new sample order every epoch
 
-args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS)
+args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, min_letters=SEQ_LENGTH)
 common.seed_everything(args.seed)  # seed first: same seed, same output
 
 # Data: A -> B, B -> C, ..., Y -> Z
@@ -39,16 +39,12 @@ model = keras.Sequential(
         keras.layers.Dense(y.shape[1], activation="softmax"),
     ]
 )
+# The batches fit(X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE) would make, as a pipeline
+# that Keras runs an epoch at a time (see common.training_dataset).
 train, steps_per_epoch = common.training_dataset(
     X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE, seed=args.seed
 )
-model.compile(
-    loss="categorical_crossentropy",
-    optimizer="adam",
-    metrics=["accuracy"],
-    steps_per_execution=steps_per_epoch,  # one call runs a whole epoch: see common.training_dataset
-    jit_compile=True,
-)
+common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
 
 common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} steps, batch size {BATCH_SIZE}")
 start = time.perf_counter()
@@ -63,3 +59,11 @@ print("Model Accuracy: %.2f%%" % (accuracy * 100))
 # batch gives the same answers as 25 separate calls.
 for pattern, letter in zip(data_x, common.decode(model.predict(X, verbose=0))):
     print(common.prediction_line(pattern, letter))
+
+# Predict N letters: the model reads one letter, so each step feeds the last letter so far,
+# shaped (1, 1, 1), and appends the prediction.
+if args.predict:
+    common.print_continuation(
+        lambda pattern: model.predict(common.as_time_steps([pattern]), verbose=0),
+        args.predict, args.steps, window=SEQ_LENGTH,
+    )

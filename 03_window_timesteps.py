@@ -4,7 +4,7 @@ ABC -> D with the letters read in order, one per time step: the intended use of 
 article got 100.00%, but notes that the model learned "three letters -> next letter", not the
 alphabet as a sequence: its state still starts from zero for every sample.
 
-    python 03_window_timesteps.py [--epochs 500] [--seed 7] [--quiet]
+    python 03_window_timesteps.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5]
 """
 
 import time
@@ -20,7 +20,7 @@ EPOCHS = 500  # passes over the 23 pairs
 BATCH_SIZE = 1  # one sample per weight update
 SHUFFLE = True  # model.fit's default: a new sample order every epoch
 
-args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS)
+args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, min_letters=SEQ_LENGTH)
 common.seed_everything(args.seed)  # seed first: same seed, same output
 
 # Data: ABC -> D, BCD -> E, ..., WXY -> Z
@@ -42,16 +42,12 @@ model = keras.Sequential(
         keras.layers.Dense(y.shape[1], activation="softmax"),
     ]
 )
+# The batches fit(X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE) would make, as a pipeline
+# that Keras runs an epoch at a time (see common.training_dataset).
 train, steps_per_epoch = common.training_dataset(
     X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE, seed=args.seed
 )
-model.compile(
-    loss="categorical_crossentropy",
-    optimizer="adam",
-    metrics=["accuracy"],
-    steps_per_execution=steps_per_epoch,  # one call runs a whole epoch: see common.training_dataset
-    jit_compile=True,
-)
+common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
 
 common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} steps, batch size {BATCH_SIZE}")
 start = time.perf_counter()
@@ -66,3 +62,11 @@ print("Model Accuracy: %.2f%%" % (accuracy * 100))
 # batch gives the same answers as 23 separate calls.
 for pattern, letter in zip(data_x, common.decode(model.predict(X, verbose=0))):
     print(common.prediction_line(pattern, letter))
+
+# Predict N letters: the model reads three letters, so each step feeds the last SEQ_LENGTH
+# letters of what we have so far, shaped (1, 3, 1), and appends the prediction.
+if args.predict:
+    common.print_continuation(
+        lambda pattern: model.predict(common.as_time_steps([pattern]), verbose=0),
+        args.predict, args.steps, window=SEQ_LENGTH,
+    )

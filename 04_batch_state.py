@@ -1,13 +1,23 @@
 """Framing 4: one batch holds all 25 ordered pairs, trained 5000 epochs (the article's fourth).
 
 The article's claim: Keras resets the LSTM's state after each batch, not after each sample, so a
-batch holding A->B .. Y->Z in order, unshuffled, lets the LSTM use the sequence inside the
-batch. It reports 100.00%. Readers pointed out that Keras runs the samples of a batch as
-independent sequences, side by side, each starting from a zero state; this framing also trains
-for 10 times as many epochs as framing 1. This script reproduces the article's run; what the
-100% really comes from is tested separately, not assumed here.
+batch holding A->B .. Y->Z in order lets the LSTM use the sequence inside the batch. It reports
+100.00%. That is not how Keras works: the 25 rows of a batch are 25 independent sequences run
+side by side, each from a zero state, and nothing passes from one row to the next.
 
-    python 04_batch_state.py [--epochs 5000] [--seed 7] [--quiet]
+                 time step 1
+      row  0:   [0 state] -> 'A' -> predict    \
+      row  1:   [0 state] -> 'B' -> predict     |  25 separate one-step sequences;
+      ...                                       |  no arrow from one row to the next
+      row 24:   [0 state] -> 'Y' -> predict    /
+
+This script shows it two ways. The model predicts the same for each letter alone as in the
+batch of 25; and a control run with the order inside the batch shuffled every epoch
+(--shuffle) learns as well as the ordered one. The 100% comes from training: 5000 epochs are
+5000 updates on the gradient of all 25 pairs at once, enough for a stateless model to learn 25
+separate mappings, which is all it can learn here.
+
+    python 04_batch_state.py [--epochs 5000] [--seed 7] [--quiet] [--shuffle] [--predict LETTERS] [--steps 5]
 """
 
 import time
@@ -22,11 +32,22 @@ SEQ_LENGTH = 1  # letters per input
 UNITS = 16  # LSTM memory units
 EPOCHS = 5000  # passes over the 25 pairs: 10 times framing 1's
 BATCH_SIZE = 25  # the whole data set in one batch: one weight update per epoch
-SHUFFLE = False  # keep the batch in alphabetical order, as the article's claim needs
+SHUFFLE = False  # keep the batch in alphabetical order, as the article's claim needs (--shuffle: control)
 NUM_RANDOM_TESTS = 20  # random patterns to test after training
 
-args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS)
+
+def control_option(parser):
+    parser.add_argument(
+        "--shuffle", action="store_true",
+        help="control run: shuffle the order of the 25 pairs inside the batch every epoch "
+        "(default: off, the article's ordered batch)",
+    )
+
+
+args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=control_option)
 common.seed_everything(args.seed)  # seed first: same seed, same output
+if args.shuffle:
+    SHUFFLE = True  # the control run
 
 # Data: A -> B, B -> C, ..., Y -> Z
 data_x, data_y = common.fixed_length_pairs(SEQ_LENGTH)
@@ -44,18 +65,15 @@ model = keras.Sequential(
         keras.layers.Dense(y.shape[1], activation="softmax"),
     ]
 )
+# The batches fit(X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE) would make, as a pipeline
+# that Keras runs an epoch at a time (see common.training_dataset).
 train, steps_per_epoch = common.training_dataset(
     X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE, seed=args.seed
 )
-model.compile(
-    loss="categorical_crossentropy",
-    optimizer="adam",
-    metrics=["accuracy"],
-    steps_per_execution=steps_per_epoch,  # one call runs a whole epoch: see common.training_dataset
-    jit_compile=True,
-)
+common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
 
-common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} step, batch size {BATCH_SIZE}")
+order = "shuffled inside the batch every epoch (control)" if SHUFFLE else "in alphabetical order"
+common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} step, batch size {BATCH_SIZE}, {order}")
 start = time.perf_counter()
 model.fit(train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, shuffle=SHUFFLE, verbose=0)
 common.log(args, f"Training took {time.perf_counter() - start:.1f} s")
@@ -63,13 +81,28 @@ common.log(args, f"Training took {time.perf_counter() - start:.1f} s")
 loss, accuracy = model.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)
 print("Model Accuracy: %.2f%%" % (accuracy * 100))
 
-# Predict the next letter of every pattern, all 25 in one batch as in training.
-for pattern, letter in zip(data_x, common.decode(model.predict(X, batch_size=BATCH_SIZE, verbose=0))):
+# Predict the next letter of every pattern, all 25 in one batch as in training...
+in_batch = model.predict(X, batch_size=BATCH_SIZE, verbose=0)  # (25, 26)
+for pattern, letter in zip(data_x, common.decode(in_batch)):
     print(common.prediction_line(pattern, letter))
 
-# The article's second test: 20 patterns drawn at random, so out of alphabetical order.
+# ...and each pattern alone, in a batch of one. If the rows of a batch shared state, a letter
+# with no rows before it could be predicted differently alone than in the ordered batch.
+alone = np.concatenate([model.predict(X[i : i + 1], verbose=0) for i in range(len(X))])
+difference = float(np.max(np.abs(in_batch - alone)))
+same = "yes" if common.decode(in_batch) == common.decode(alone) and difference < 1e-5 else "NO"
+print(f"Same predictions in one batch of 25 and one at a time: {same} (largest difference {difference:.1e})")
+
+# The article's second test: 20 patterns drawn at random and predicted one at a time.
 print("Test a Random Pattern:")
 rng = np.random.RandomState(args.seed)
-picks = rng.randint(len(data_x), size=NUM_RANDOM_TESTS)
-for i, letter in zip(picks, common.decode(model.predict(X[picks], verbose=0))):
+for i in rng.randint(len(data_x), size=NUM_RANDOM_TESTS):
+    (letter,) = common.decode(model.predict(X[i : i + 1], verbose=0))
     print(common.prediction_line(data_x[i], letter))
+
+# Predict N letters: the model reads one letter, so each step feeds the last letter so far.
+if args.predict:
+    common.print_continuation(
+        lambda pattern: model.predict(common.as_time_steps([pattern]), verbose=0),
+        args.predict, args.steps, window=SEQ_LENGTH,
+    )

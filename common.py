@@ -7,15 +7,25 @@ view; this module only holds what all six would otherwise repeat.
 
 import argparse
 import os
-import sys
 import warnings
 
-# TensorFlow prints several lines of start-up chatter to stderr (oneDNN, CPU features) unless
-# told otherwise. Hide it before Keras imports TensorFlow; errors still show.
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import numpy as np
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+# Importing Keras imports TensorFlow, whose C++ side writes start-up notices straight to file
+# descriptor 2 (oneDNN, CPU features, "log messages before absl::InitializeLog()"), ignoring
+# Python's sys.stderr. They would bury the scripts' own messages, such as a refused option, so
+# stderr points at /dev/null for the length of the import only. TF_CPP_MIN_LOG_LEVEL=2 keeps
+# later info messages quiet; warnings from Python and errors still show.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+_saved_stderr = os.dup(2)
+_devnull = os.open(os.devnull, os.O_WRONLY)
+os.dup2(_devnull, 2)
+try:
+    import keras
+finally:
+    os.dup2(_saved_stderr, 2)
+    os.close(_saved_stderr)
+    os.close(_devnull)
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 CHAR_TO_INT = {char: i for i, char in enumerate(ALPHABET)}  # 'A' -> 0 ... 'Z' -> 25
@@ -63,6 +73,21 @@ def random_subsequences(num_samples=1000, max_len=5, seed=7):
         seq_out = ALPHABET[end + 1]
         data_x.append([CHAR_TO_INT[char] for char in seq_in])
         data_y.append(CHAR_TO_INT[seq_out])
+    return data_x, data_y
+
+
+def all_subsequences(max_len=5):
+    """Every distinct pair `random_subsequences` can draw: runs of 1..max_len letters starting
+    at A..X (0..23) that end at Y at the latest, each with the letter after it.
+
+    Returns `(data_x, data_y)` as `random_subsequences` does, in alphabetical order: 114 pairs
+    for max_len 5.
+    """
+    data_x, data_y = [], []
+    for start in range(len(ALPHABET) - 2):
+        for end in range(start, min(start + max_len, len(ALPHABET) - 1)):
+            data_x.append(list(range(start, end + 1)))
+            data_y.append(end + 1)
     return data_x, data_y
 
 
@@ -140,6 +165,7 @@ def training_dataset(x, y, batch_size, shuffle, seed):
     `steps_per_execution=steps_per_epoch` in `compile`, one call runs a whole epoch of steps,
     and `jit_compile=True` has XLA fuse each step. The steps themselves are unchanged: same
     batches, reshuffled every epoch when `shuffle` is true, as `fit` does with arrays.
+    `compile_model` below sets the two compile options.
 
     Stateful models need every batch to be full (their batch size is part of the model), so the
     last partial batch is dropped when `len(x)` is not a multiple of `batch_size`.
@@ -159,9 +185,34 @@ def training_dataset(x, y, batch_size, shuffle, seed):
     return dataset.prefetch(tf.data.AUTOTUNE), len(x) // batch_size
 
 
+def compile_model(model, steps_per_epoch):
+    """Compile as the article does (categorical cross-entropy, Adam, accuracy), made fast.
+
+    `steps_per_execution=steps_per_epoch` runs a whole epoch of the `training_dataset` pipeline
+    in one call into TensorFlow instead of one call per step; `jit_compile=True` has XLA
+    compile each training step (Keras leaves XLA off on a CPU-only machine unless asked). Both
+    change how the steps run, not which steps run. The cost: XLA's compiler raises peak
+    memory by about 130-160 MiB (see the README's Speed section).
+    """
+    model.compile(
+        loss="categorical_crossentropy",
+        optimizer="adam",
+        metrics=["accuracy"],
+        steps_per_execution=steps_per_epoch,
+        jit_compile=True,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------------------------
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a refused option is one line on stderr (no usage block), exit status 2."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
 def positive_int(text):
     """argparse type: a whole number >= 1."""
     try:
@@ -184,9 +235,26 @@ def non_negative_int(text):
     return value
 
 
-def parse_args(description, epochs, argv=None):
-    """The options every script shares: --epochs (default: the article's), --seed, --quiet."""
-    parser = argparse.ArgumentParser(description=description)
+def letters(text):
+    """argparse type: one or more letters A-Z (either case), returned upper-case."""
+    upper = text.strip().upper()
+    if not upper:
+        raise argparse.ArgumentTypeError("expected one or more letters A-Z, got nothing")
+    wrong = sorted({char for char in upper if char not in CHAR_TO_INT})
+    if wrong:
+        raise argparse.ArgumentTypeError(
+            f"only the letters A-Z can be predicted from, got {', '.join(map(repr, wrong))}"
+        )
+    return upper
+
+
+def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
+    """The options every script shares, checked before anything trains; returns the namespace.
+
+    --epochs (default: the article's), --seed, --quiet, --predict LETTERS (at least
+    `min_letters` of them) and --steps N. `add_options(parser)`, if given, adds a script's own.
+    """
+    parser = ArgumentParser(description=description)
     parser.add_argument(
         "--epochs", type=positive_int, default=epochs,
         help=f"training epochs (default: {epochs}, the article's)",
@@ -199,7 +267,42 @@ def parse_args(description, epochs, argv=None):
         "--quiet", action="store_true",
         help="print only the accuracy line and the predictions",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--predict", type=letters, metavar="LETTERS",
+        help=f"after training, continue these letters (at least {min_letters}) by feeding each "
+        "prediction back in (default: none)",
+    )
+    parser.add_argument(
+        "--steps", type=positive_int, default=5,
+        help="how many letters --predict adds (default: 5)",
+    )
+    if add_options is not None:
+        add_options(parser)
+    args = parser.parse_args(argv)
+    if args.predict is not None and len(args.predict) < min_letters:
+        parser.error(
+            f"argument --predict: this model reads {min_letters} letters at a time, "
+            f"got {len(args.predict)} ({args.predict!r})"
+        )
+    return args
+
+
+def print_continuation(predict, start, steps, window):
+    """Continue the letters `start` for `steps` letters, feeding each prediction back in.
+
+    At each step the last `window` letters of the history so far (fewer if there are fewer)
+    go to `predict(pattern)`, which frames them as its model reads them and returns
+    probabilities of shape (1, 26). Prints a header and one `['B', 'C', 'D'] -> E` line per
+    step, and returns the letters added.
+    """
+    print(f"Continue {start!r} for {steps} letters:")
+    history = [CHAR_TO_INT[char] for char in start]
+    for _ in range(steps):
+        pattern = history[-window:]
+        (letter,) = decode(predict(pattern))
+        print(prediction_line(pattern, letter))
+        history.append(CHAR_TO_INT[letter])
+    return "".join(INT_TO_CHAR[i] for i in history[len(start) :])
 
 
 def seed_everything(seed):
@@ -211,9 +314,3 @@ def log(args, *values):
     """print() unless --quiet: for everything but the accuracy line and the predictions."""
     if not args.quiet:
         print(*values, flush=True)
-
-
-def fail(message):
-    """One line on stderr and exit status 2, for input the script cannot use."""
-    print(f"{os.path.basename(sys.argv[0])}: error: {message}", file=sys.stderr)
-    raise SystemExit(2)

@@ -55,7 +55,7 @@ WRAPPER = (
 
 def commands(number, scale):
     epochs = max(1, round(ARTICLE_EPOCHS[number] * scale))
-    script = next(f.script for f in FRAMINGS if f.number == number)
+    script = next(f.script for f in FRAMINGS if f.label == str(number))
     literal = [sys.executable, os.path.join(HERE, "literal_port.py"), str(number), "--epochs-scale", str(scale)]
     project = [sys.executable, os.path.join(ROOT, script), "--epochs", str(epochs)]
     return literal, project

@@ -71,6 +71,16 @@ def test_random_subsequences_bounds(seed):
         assert target == pattern[-1] + 1 <= 25  # there is always a next letter
 
 
+def test_all_subsequences_are_exactly_what_the_sampler_can_draw():
+    data_x, data_y = common.all_subsequences(5)
+    assert len(data_x) == 114  # starts A..U: 5 lengths each; V: 4; W: 3; X: 2
+    distinct = {tuple(x) for x in data_x}
+    assert len(distinct) == 114
+    drawn_x, _ = common.random_subsequences(20000, 5, seed=1)
+    assert {tuple(x) for x in drawn_x} == distinct
+    assert all(target == pattern[-1] + 1 for pattern, target in zip(data_x, data_y))
+
+
 def test_normalize_divides_by_26_as_float32():
     x = common.normalize([0, 13, 25])
     assert x.dtype == np.float32
@@ -158,16 +168,63 @@ def test_training_dataset_without_shuffle_keeps_alphabetical_order_and_full_batc
 
 def test_parse_args_defaults_and_overrides():
     args = common.parse_args("test", epochs=500, argv=[])
-    assert (args.epochs, args.seed, args.quiet) == (500, 7, False)
-    args = common.parse_args("test", epochs=500, argv=["--epochs", "3", "--seed", "0", "--quiet"])
-    assert (args.epochs, args.seed, args.quiet) == (3, 0, True)
+    assert (args.epochs, args.seed, args.quiet, args.predict, args.steps) == (500, 7, False, None, 5)
+    argv = ["--epochs", "3", "--seed", "0", "--quiet", "--predict", "abc", "--steps", "2"]
+    args = common.parse_args("test", epochs=500, min_letters=3, argv=argv)
+    assert (args.epochs, args.seed, args.quiet, args.predict, args.steps) == (3, 0, True, "ABC", 2)
 
 
 @pytest.mark.parametrize(
-    "argv", [["--epochs", "0"], ["--epochs", "-5"], ["--epochs", "ten"], ["--seed", "-1"], ["--bogus"]]
+    "argv, min_letters",
+    [
+        (["--epochs", "0"], 1),
+        (["--epochs", "-5"], 1),
+        (["--epochs", "ten"], 1),
+        (["--seed", "-1"], 1),
+        (["--steps", "0"], 1),
+        (["--predict", ""], 1),
+        (["--predict", "AB1"], 1),
+        (["--predict", "ÄB"], 1),
+        (["--predict", "AB"], 3),
+        (["--bogus"], 1),
+    ],
 )
-def test_parse_args_refuses_bad_values_with_status_2(argv, capsys):
+def test_parse_args_refuses_bad_values_with_one_line_and_status_2(argv, min_letters, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        common.parse_args("test", epochs=500, argv=argv)
+        common.parse_args("test", epochs=500, min_letters=min_letters, argv=argv)
     assert exit_info.value.code == 2
-    assert argv[0] in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert argv[0] in err
+
+
+def test_script_options_are_added_and_checked():
+    def add(parser):
+        parser.add_argument("--shuffle", action="store_true")
+
+    assert common.parse_args("test", epochs=5, add_options=add, argv=["--shuffle"]).shuffle
+    assert not common.parse_args("test", epochs=5, add_options=add, argv=[]).shuffle
+
+
+def test_print_continuation_feeds_the_last_window_and_each_prediction_back(capsys):
+    seen = []
+
+    def predict(pattern):  # a perfect model of the alphabet
+        seen.append(list(pattern))
+        return common.one_hot([pattern[-1] + 1])
+
+    added = common.print_continuation(predict, "ABCD", 3, window=3)
+    assert added == "EFG"
+    assert seen == [[1, 2, 3], [2, 3, 4], [3, 4, 5]]  # BCD, CDE, DEF: the last 3 so far
+    assert capsys.readouterr().out.splitlines() == [
+        "Continue 'ABCD' for 3 letters:",
+        "['B', 'C', 'D'] -> E",
+        "['C', 'D', 'E'] -> F",
+        "['D', 'E', 'F'] -> G",
+    ]
+
+
+def test_print_continuation_uses_fewer_letters_while_the_history_is_short():
+    seen = []
+    common.print_continuation(lambda p: seen.append(list(p)) or common.one_hot([0]), "B", 3, window=5)
+    assert seen == [[1], [1, 0], [1, 0, 0]]  # B, then B A, then B A A: predictions fed back

@@ -20,7 +20,15 @@ SCRIPTS = {
     "02_window_features.py": (23, {"": 23}),
     "03_window_timesteps.py": (23, {"": 23}),
     "04_batch_state.py": (25, {"": 25, "Test a Random Pattern:": 20}),
-    "05_stateful.py": (25, {"": 25, "New start:  K": 5}),
+    "05_stateful.py": (
+        25,
+        {
+            "": 25,
+            "New start:  K": 5,
+            "Warm start:  ABCDEFGHIJ fed first, then K": 5,
+            "Explicit state, 3 sequences in one batch:": 0,
+        },
+    ),
     "06_variable_length.py": (10, {"": 20}),
 }
 INPUT_LENGTHS = {  # letters per prediction input
@@ -68,7 +76,10 @@ def test_quiet_prints_only_accuracy_and_predictions(script):
     lines = proc.stdout.splitlines()
     assert re.fullmatch(r"Model Accuracy: \d+\.\d\d%", lines[0])
     result = parse_output(proc.stdout)
-    assert len(lines) == 1 + sum(len(p) for p in result.sections.values()) + len(result.sections) - 1
+    assert "Training" not in proc.stdout
+    predictions = sum(len(p) for p in result.sections.values())
+    headers = len(result.sections) - 1  # the first section has no header line
+    assert len(lines) == 1 + predictions + headers + len(result.notes)
 
 
 def test_same_seed_same_output():
@@ -78,8 +89,68 @@ def test_same_seed_same_output():
     assert first.stdout == second.stdout
 
 
-def test_bad_epochs_is_refused_before_training():
-    proc = run("01_naive_one_char.py", "--epochs", "0")
+@pytest.mark.parametrize(
+    "script, args, option",
+    [
+        ("01_naive_one_char.py", ["--epochs", "0"], "--epochs"),
+        ("02_window_features.py", ["--predict", "AB"], "--predict"),
+        ("03_window_timesteps.py", ["--predict", "AB-"], "--predict"),
+        ("04_batch_state.py", ["--steps", "many"], "--steps"),
+        ("05_stateful.py", ["--predict", ""], "--predict"),
+        ("06_variable_length.py", ["--shuffle"], "--shuffle"),  # only framing 4 has it
+    ],
+)
+def test_bad_input_is_refused_in_one_line_before_training(script, args, option):
+    proc = run(script, *args)
     assert proc.returncode == 2
-    assert "--epochs" in proc.stderr and "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.startswith(script)]
+    assert len(lines) == 1 and option in lines[0]
+    assert "Traceback" not in proc.stderr
     assert proc.stdout == ""
+
+
+def continuation(result, start, steps):
+    return result.sections[f"Continue {start!r} for {steps} letters:"]
+
+
+@pytest.mark.parametrize(
+    "script, window", [("01_naive_one_char.py", 1), ("02_window_features.py", 3), ("06_variable_length.py", 5)]
+)
+def test_predict_feeds_each_prediction_back_through_the_models_window(script, window):
+    proc = run(script, "--epochs", "1", "--quiet", "--predict", "abcdefg", "--steps", "4")
+    assert proc.returncode == 0, proc.stderr
+    steps = continuation(parse_output(proc.stdout), "ABCDEFG", 4)
+    assert len(steps) == 4
+    history = "ABCDEFG"
+    for fed, predicted in steps:
+        assert fed == history[-window:]  # the last `window` letters, predictions included
+        history += predicted
+
+
+def test_stateful_predict_warms_up_then_generates():
+    proc = run("05_stateful.py", "--epochs", "1", "--quiet", "--predict", "ABC", "--steps", "3")
+    assert proc.returncode == 0, proc.stderr
+    steps = continuation(parse_output(proc.stdout), "ABC", 3)
+    assert steps[0][0] == "C"  # A and B only warmed the state up
+    assert [fed for fed, _ in steps[1:]] == [out for _, out in steps[:-1]]  # each fed back
+
+
+def test_framing_4_predicts_the_same_alone_as_in_the_batch():
+    # Holds whatever the training: no state passes between the rows of a batch.
+    result = parse_output(run("04_batch_state.py", "--epochs", "3", "--quiet").stdout)
+    assert ": yes" in result.note("Same predictions in one batch of 25 and one at a time")
+    in_batch = dict(result.sections[""])
+    for letter, alone in result.sections["Test a Random Pattern:"]:  # predicted one at a time
+        assert in_batch[letter] == alone
+
+
+def test_framing_5_explicit_state_equals_the_stateful_model():
+    # Holds whatever the training: the same weights, the state held by the caller.
+    result = parse_output(run("05_stateful.py", "--epochs", "2", "--quiet").stdout)
+    assert ": yes" in result.note("Explicit state equals the stateful model")
+    rows = dict(line.split(" => ") for line in result.notes if " => " in line)
+    from_a = "".join(out for _, out in result.sections[""])
+    assert rows["A (cold)"] == from_a[:5]  # batch of 3 vs the stateful model's batch of 1
+    assert rows["K (cold)"] == "".join(out for _, out in result.sections["New start:  K"])
+    warm = result.sections["Warm start:  ABCDEFGHIJ fed first, then K"]
+    assert rows["K (warm, after ABCDEFGHIJ)"] == "".join(out for _, out in warm)
