@@ -228,6 +228,10 @@ def main(argv=None):
             rows.append((framing, run_script(framing.script, "--seed", str(args.seed), *framing.args)))
     print(table(rows))
     print()
+    for framing, result in rows:  # the scripts' own checks and extra measurements
+        for note in result.notes:
+            print(f"- {framing.label}: {note}")
+    print()
     print(f"Seed {args.seed}. {versions()}.")
     total = sum(result.seconds for _, result in rows)
     print(f"Total: {total:.1f} s.")

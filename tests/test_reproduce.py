@@ -89,7 +89,8 @@ def test_framing_5_warm_start_from_k_continues_the_alphabet(article_runs):
 @pytest.mark.slow
 def test_framing_6_reaches_95_percent(article_runs):
     assert article_runs["6"].accuracy >= 95.0
-    assert 0 <= reproduce.distinct_accuracy(article_runs["6"]) <= 100  # reported beside it
+    # Not only by the weight of the inputs the sampler draws most: on every distinct input too.
+    assert reproduce.distinct_accuracy(article_runs["6"]) >= 95.0
 
 
 @pytest.mark.slow

@@ -62,6 +62,8 @@ def test_script_runs_and_prints_the_articles_format(script):
     result = parse_output(out)
     assert 0 <= result.accuracy <= 100
     assert {header: len(pairs) for header, pairs in result.sections.items()} == sections
+    if script == "06_variable_length.py":
+        assert re.fullmatch(r"Accuracy on all 114 distinct inputs: \d+\.\d\d%", result.notes[0])
     lengths = {len(inp) for inp, _ in result.sections[""]}
     if script == "06_variable_length.py":
         assert lengths <= INPUT_LENGTHS[script]  # 20 picks need not show every length
