@@ -7,6 +7,8 @@ view; this module only holds what all six would otherwise repeat.
 
 import argparse
 import os
+import signal
+import sys
 import warnings
 
 import numpy as np
@@ -210,6 +212,8 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse, but a refused option is one line on stderr (no usage block), exit status 2."""
 
     def error(self, message):
+        # Show control characters from the command line escaped, so the message stays one line.
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
@@ -279,12 +283,23 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
     if add_options is not None:
         add_options(parser)
     args = parser.parse_args(argv)
+    if argv is None:  # run from the command line, not called from a test
+        signal.signal(signal.SIGINT, _interrupted)
     if args.predict is not None and len(args.predict) < min_letters:
         parser.error(
             f"argument --predict: this model reads {min_letters} letters at a time, "
             f"got {len(args.predict)} ({args.predict!r})"
         )
     return args
+
+
+def _interrupted(signum, frame):
+    """Ctrl-C: stop at once with one line and the shell's status for SIGINT (130), no traceback.
+
+    Nothing is lost: the scripts write nothing to disk unless asked.
+    """
+    print(f"\n{os.path.basename(sys.argv[0])}: interrupted", file=sys.stderr, flush=True)
+    os._exit(130)
 
 
 def print_continuation(predict, start, steps, window):

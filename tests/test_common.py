@@ -1,7 +1,12 @@
 """Unit tests for common.py: data, encodings, shapes, the input pipeline and the options."""
 
+import contextlib
+import io
+
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import common
 
@@ -228,3 +233,32 @@ def test_print_continuation_uses_fewer_letters_while_the_history_is_short():
     seen = []
     common.print_continuation(lambda p: seen.append(list(p)) or common.one_hot([0]), "B", 3, window=5)
     assert seen == [[1], [1, 0], [1, 0, 0]]  # B, then B A, then B A A: predictions fed back
+
+
+ARGV = st.lists(
+    st.one_of(
+        st.sampled_from(["--epochs", "--seed", "--steps", "--predict", "--quiet", "--shuffle"]),
+        st.text(max_size=8),
+        st.integers(-3, 30).map(str),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ARGV)
+def test_parser_accepts_valid_input_or_refuses_it_in_one_line(argv):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args = common.parse_args("test", epochs=500, min_letters=3, argv=argv)
+    except SystemExit as exit_info:
+        if exit_info.code == 0:  # --help, or an abbreviation of it such as --he
+            assert out.getvalue().startswith("usage:")
+        else:
+            assert exit_info.code == 2
+            assert len(err.getvalue().splitlines()) == 1
+            assert err.getvalue().startswith("test: error:") or ": error: " in err.getvalue()
+        return
+    assert args.epochs >= 1 and args.seed >= 0 and args.steps >= 1
+    assert args.predict is None or (len(args.predict) >= 3 and set(args.predict) <= set(ALPHABET))

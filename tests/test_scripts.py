@@ -6,8 +6,10 @@ not the accuracy; tests/test_reproduce.py checks the article's claims at full se
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -156,3 +158,19 @@ def test_framing_5_explicit_state_equals_the_stateful_model():
     assert rows["K (cold)"] == "".join(out for _, out in result.sections["New start:  K"])
     warm = result.sections["Warm start:  ABCDEFGHIJ fed first, then K"]
     assert rows["K (warm, after ABCDEFGHIJ)"] == "".join(out for _, out in warm)
+
+
+def test_ctrl_c_during_training_stops_with_one_line_and_status_130():
+    proc = subprocess.Popen(
+        [sys.executable, "-u", os.path.join(ROOT, "06_variable_length.py"), "--epochs", "500"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    for line in proc.stdout:  # wait until training has started
+        if line.startswith("Training:"):
+            break
+    time.sleep(2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    assert [line for line in err.splitlines() if line.strip()] == ["06_variable_length.py: interrupted"]
