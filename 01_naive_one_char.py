@@ -4,7 +4,7 @@ Each sample is a single letter, so the LSTM sees one time step and has no contex
 is zero at the start of every sample. It must learn 25 separate mappings A->B .. Y->Z from one
 number each. The article got 84.00%.
 
-    python 01_naive_one_char.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5]
+    python 01_naive_one_char.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras]
 """
 
 import time
@@ -67,3 +67,7 @@ if args.predict:
         lambda pattern: model.predict(common.as_time_steps([pattern]), verbose=0),
         args.predict, args.steps, window=SEQ_LENGTH,
     )
+
+if args.save:
+    common.save_model(model, args.save)
+    common.log(args, f"Saved the trained model to {args.save}")

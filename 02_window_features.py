@@ -5,7 +5,7 @@ way a Dense layer would see them: the LSTM has no sequence to carry in its memor
 calls this a misuse of the LSTM and its small lift over framing 1 "may or may not be real".
 It got 86.96%.
 
-    python 02_window_features.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5]
+    python 02_window_features.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras]
 """
 
 import time
@@ -69,3 +69,7 @@ if args.predict:
         lambda pattern: model.predict(common.as_features([pattern]), verbose=0),
         args.predict, args.steps, window=SEQ_LENGTH,
     )
+
+if args.save:
+    common.save_model(model, args.save)
+    common.log(args, f"Saved the trained model to {args.save}")

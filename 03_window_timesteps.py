@@ -4,7 +4,7 @@ ABC -> D with the letters read in order, one per time step: the intended use of 
 article got 100.00%, but notes that the model learned "three letters -> next letter", not the
 alphabet as a sequence: its state still starts from zero for every sample.
 
-    python 03_window_timesteps.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5]
+    python 03_window_timesteps.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras]
 """
 
 import time
@@ -71,3 +71,7 @@ if args.predict:
         lambda pattern: model.predict(common.as_time_steps([pattern]), verbose=0),
         args.predict, args.steps, window=SEQ_LENGTH,
     )
+
+if args.save:
+    common.save_model(model, args.save)
+    common.log(args, f"Saved the trained model to {args.save}")

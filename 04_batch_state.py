@@ -17,7 +17,7 @@ batch of 25; and a control run with the order inside the batch shuffled every ep
 5000 updates on the gradient of all 25 pairs at once, enough for a stateless model to learn 25
 separate mappings, which is all it can learn here.
 
-    python 04_batch_state.py [--epochs 5000] [--seed 7] [--quiet] [--shuffle] [--predict LETTERS] [--steps 5]
+    python 04_batch_state.py [--epochs 5000] [--seed 7] [--quiet] [--shuffle] [--predict LETTERS] [--steps 5] [--save FILE.keras]
 """
 
 import time
@@ -106,3 +106,7 @@ if args.predict:
         lambda pattern: model.predict(common.as_time_steps([pattern]), verbose=0),
         args.predict, args.steps, window=SEQ_LENGTH,
     )
+
+if args.save:
+    common.save_model(model, args.save)
+    common.log(args, f"Saved the trained model to {args.save}")

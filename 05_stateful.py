@@ -8,7 +8,7 @@ start from 'K' falls back into the alphabet from 'B'. This script adds what the 
 describes: a warm start (feed A..J first, then 'K' continues L, M, N, ...), and the same
 weights in a model whose state the caller holds, which can run several sequences in one batch.
 
-    python 05_stateful.py [--epochs 300] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5]
+    python 05_stateful.py [--epochs 300] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras]
 """
 
 import time
@@ -130,6 +130,15 @@ if args.predict:
     print(f"Continue {args.predict!r} for {args.steps} letters:")
     generate(args.predict, args.steps)
 lstm.reset_state()
+
+# Saving keeps the weights, not the state: h and c are not written, and a loaded stateful model
+# starts from zeros, as after reset_state(). To carry a state across a save, keep it yourself:
+#   np.savez("state.npz", h=lstm.states[0].numpy(), c=lstm.states[1].numpy())   # before saving
+#   loaded.get_layer("lstm").states[0].assign(np.load("state.npz")["h"])      # after loading
+#   (and states[1] from "c")
+if args.save:
+    common.save_model(model, args.save)
+    common.log(args, f"Saved the trained model to {args.save}")
 
 # State you hold yourself.
 # The same trained weights in a model that takes the state (h, c) as input and returns the new

@@ -6,7 +6,7 @@ A stateless LSTM learns to predict from a prefix of any length. The article got 
 on its 1000 training samples, which repeat the 114 distinct inputs the sampler can draw; this
 script also measures every one of those 114 once.
 
-    python 06_variable_length.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5]
+    python 06_variable_length.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras]
 """
 
 import time
@@ -85,3 +85,7 @@ if args.predict:
         lambda pattern: model.predict(common.pad_left([pattern], MAX_LEN), verbose=0),
         args.predict, args.steps, window=MAX_LEN,
     )
+
+if args.save:
+    common.save_model(model, args.save)
+    common.log(args, f"Saved the trained model to {args.save}")

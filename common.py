@@ -9,6 +9,7 @@ import argparse
 import os
 import signal
 import sys
+import tempfile
 import warnings
 
 import numpy as np
@@ -252,6 +253,16 @@ def letters(text):
     return upper
 
 
+def keras_file(text):
+    """argparse type: a path ending in .keras whose folder exists (the file may not, yet)."""
+    if not text.endswith(".keras"):
+        raise argparse.ArgumentTypeError(f"the Keras format needs a name ending in .keras, got {text!r}")
+    folder = os.path.dirname(os.path.abspath(text))
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"folder {folder!r} does not exist")
+    return text
+
+
 def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
     """The options every script shares, checked before anything trains; returns the namespace.
 
@@ -280,6 +291,10 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
         "--steps", type=positive_int, default=5,
         help="how many letters --predict adds (default: 5)",
     )
+    parser.add_argument(
+        "--save", type=keras_file, metavar="FILE.keras",
+        help="save the trained model in the Keras format (default: save nothing)",
+    )
     if add_options is not None:
         add_options(parser)
     args = parser.parse_args(argv)
@@ -291,6 +306,22 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
             f"got {len(args.predict)} ({args.predict!r})"
         )
     return args
+
+
+def save_model(model, path):
+    """`model.save(path)`, but never leaves a half-written file: the model is written to a
+    temporary file beside `path`, which replaces `path` only once it is complete."""
+    fd, partial = tempfile.mkstemp(suffix=".keras", dir=os.path.dirname(os.path.abspath(path)))
+    os.close(fd)
+    try:
+        model.save(partial)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(partial, 0o666 & ~umask)  # mkstemp made it private; give it the usual mode
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
 
 
 def _interrupted(signum, frame):

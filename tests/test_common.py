@@ -262,3 +262,25 @@ def test_parser_accepts_valid_input_or_refuses_it_in_one_line(argv):
         return
     assert args.epochs >= 1 and args.seed >= 0 and args.steps >= 1
     assert args.predict is None or (len(args.predict) >= 3 and set(args.predict) <= set(ALPHABET))
+
+
+class BrokenModel:
+    def save(self, path):
+        with open(path, "w") as f:
+            f.write("half a model")
+        raise OSError("disk full")
+
+
+def test_save_model_leaves_no_half_written_file(tmp_path):
+    target = tmp_path / "model.keras"
+    with pytest.raises(OSError):
+        common.save_model(BrokenModel(), str(target))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("path", ["model.h5", "no/such/folder/model.keras"])
+def test_save_option_refuses_what_cannot_be_saved(path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        common.parse_args("test", epochs=5, argv=["--save", path])
+    assert exit_info.value.code == 2
+    assert "--save" in capsys.readouterr().err

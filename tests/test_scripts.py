@@ -102,6 +102,7 @@ def test_same_seed_same_output():
         ("04_batch_state.py", ["--steps", "many"], "--steps"),
         ("05_stateful.py", ["--predict", ""], "--predict"),
         ("06_variable_length.py", ["--shuffle"], "--shuffle"),  # only framing 4 has it
+        ("03_window_timesteps.py", ["--save", "/no/such/folder/m.keras"], "--save"),
     ],
 )
 def test_bad_input_is_refused_in_one_line_before_training(script, args, option):
@@ -174,3 +175,37 @@ def test_ctrl_c_during_training_stops_with_one_line_and_status_130():
     assert proc.returncode == 130
     assert "Traceback" not in err
     assert [line for line in err.splitlines() if line.strip()] == ["06_variable_length.py: interrupted"]
+
+
+def test_saved_model_reloads_and_predicts_what_the_trained_one_did(tmp_path):
+    import common
+    import keras
+
+    path = tmp_path / "framing1.keras"
+    proc = run("01_naive_one_char.py", "--epochs", "2", "--quiet", "--save", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["framing1.keras"]  # nothing else left behind
+    printed = parse_output(proc.stdout).sections[""]
+    data_x, _ = common.fixed_length_pairs(1)
+    loaded = keras.models.load_model(path)
+    assert common.decode(loaded.predict(common.as_time_steps(data_x), verbose=0)) == [out for _, out in printed]
+
+
+def test_saved_stateful_model_reloads_with_a_clean_state(tmp_path):
+    import common
+    import keras
+    import numpy as np
+
+    path = tmp_path / "framing5.keras"
+    proc = run("05_stateful.py", "--epochs", "2", "--quiet", "--save", str(path))
+    assert proc.returncode == 0, proc.stderr
+    printed = parse_output(proc.stdout).sections[""]  # generation from 'A', from a zero state
+    loaded = keras.models.load_model(path)
+    lstm = loaded.get_layer("lstm")
+    assert all(not np.any(state.numpy()) for state in lstm.states)  # h and c are zeros
+    index, generated = 0, []
+    for _ in range(len(printed)):
+        x = common.normalize(np.reshape([index], (1, 1, 1)))
+        index = int(np.argmax(loaded.predict_on_batch(x)))
+        generated.append(common.INT_TO_CHAR[index])
+    assert generated == [out for _, out in printed]
