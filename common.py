@@ -313,6 +313,8 @@ def save_model(model, path):
     temporary file beside `path`, which replaces `path` only once it is complete."""
     fd, partial = tempfile.mkstemp(suffix=".keras", dir=os.path.dirname(os.path.abspath(path)))
     os.close(fd)
+    # Ctrl-C is ignored for the second this takes, so it cannot strand the temporary file.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         model.save(partial)
         umask = os.umask(0)
@@ -322,6 +324,7 @@ def save_model(model, path):
     finally:
         if os.path.exists(partial):
             os.remove(partial)
+        signal.signal(signal.SIGINT, previous)
 
 
 def _interrupted(signum, frame):

@@ -209,3 +209,31 @@ def test_saved_stateful_model_reloads_with_a_clean_state(tmp_path):
         index = int(np.argmax(loaded.predict_on_batch(x)))
         generated.append(common.INT_TO_CHAR[index])
     assert generated == [out for _, out in printed]
+
+
+def test_state_carried_across_a_save_as_framing_5_shows(tmp_path):
+    # The recipe in 05_stateful.py's comments: save lstm.states beside the model, assign them
+    # after loading; the loaded model then continues exactly where the saved one was.
+    import keras
+    import numpy as np
+
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential(
+        [keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(16, stateful=True, name="lstm"), keras.layers.Dense(26)]
+    )
+    lstm = model.get_layer("lstm")
+    for value in (0.0, 0.04, 0.08):  # A, B, C
+        model.predict_on_batch(np.full((1, 1, 1), value, "float32"))
+    np.savez(tmp_path / "state.npz", h=lstm.states[0].numpy(), c=lstm.states[1].numpy())
+    model.save(tmp_path / "model.keras")
+
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    cold = loaded.predict_on_batch(np.full((1, 1, 1), 0.12, "float32"))
+    loaded.get_layer("lstm").reset_state()
+    saved = np.load(tmp_path / "state.npz")
+    loaded.get_layer("lstm").states[0].assign(saved["h"])
+    loaded.get_layer("lstm").states[1].assign(saved["c"])
+    warm = loaded.predict_on_batch(np.full((1, 1, 1), 0.12, "float32"))  # D
+    original = model.predict_on_batch(np.full((1, 1, 1), 0.12, "float32"))
+    np.testing.assert_allclose(warm, original, atol=1e-6)
+    assert not np.allclose(cold, original, atol=1e-6)  # without the state it would differ
