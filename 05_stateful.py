@@ -78,7 +78,7 @@ model.fit(
     train,
     epochs=args.epochs,
     steps_per_epoch=steps_per_epoch,
-    shuffle=SHUFFLE,
+    shuffle=SHUFFLE,  # as the article; with a dataset, the pipeline above sets the order
     callbacks=[reset_each_epoch],
     verbose=0,
 )
