@@ -1,10 +1,11 @@
+# %%
 """Framing 1: a naive LSTM learns one letter -> the next letter (the article's first listing).
 
 Each sample is a single letter, so the LSTM sees one time step and has no context: its state
 is zero at the start of every sample. It must learn 25 separate mappings A->B .. Y->Z from one
 number each. The article got 84.00%.
 
-    python 01_naive_one_char.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras]
+    python 01_naive_one_char.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png]
 """
 
 import time
@@ -23,6 +24,12 @@ SHUFFLE = True  # model.fit's default: a new sample order every epoch
 args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, min_letters=SEQ_LENGTH)
 common.seed_everything(args.seed)  # seed first: same seed, same output
 
+# %% [markdown]
+# ## The data
+# Every pair of the alphabet, shaped as a Keras LSTM expects its input: (samples, time steps,
+# features).
+
+# %%
 # Data: A -> B, B -> C, ..., Y -> Z
 data_x, data_y = common.fixed_length_pairs(SEQ_LENGTH)
 if not args.quiet:
@@ -32,6 +39,12 @@ if not args.quiet:
 X = common.as_time_steps(data_x)
 y = common.one_hot(data_y)
 
+# %% [markdown]
+# ## The model
+# One LSTM layer reads the single time step; a softmax layer scores the 26 letters. The input
+# pipeline and the compile settings live in `common.py`, shared by all six framings.
+
+# %%
 model = keras.Sequential(
     [
         keras.Input(shape=(X.shape[1], X.shape[2])),
@@ -46,11 +59,27 @@ train, steps_per_epoch = common.training_dataset(
 )
 common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
 
+# %% [markdown]
+# ## Training
+# `fit` with the article's epochs and batch size. The loss and accuracy of every epoch come back
+# in `history`; a progress bar shows them as training goes.
+
+# %%
 common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} steps, batch size {BATCH_SIZE}")
 start = time.perf_counter()
-model.fit(train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, verbose=0)
+history = model.fit(
+    train, epochs=args.epochs, steps_per_epoch=steps_per_epoch,
+    callbacks=common.progress(args),  # a progress bar over epochs on stderr; none with --quiet
+    verbose=0,
+)
 common.log(args, f"Training took {time.perf_counter() - start:.1f} s")
 
+# %% [markdown]
+# ## How well did it learn?
+# Accuracy on the 25 training pairs, then the prediction for each. With one letter and no
+# context, it cannot get them all.
+
+# %%
 # Evaluate on the training pairs, as the article does.
 loss, accuracy = model.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)
 print("Model Accuracy: %.2f%%" % (accuracy * 100))
@@ -60,6 +89,12 @@ print("Model Accuracy: %.2f%%" % (accuracy * 100))
 for pattern, letter in zip(data_x, common.decode(model.predict(X, verbose=0))):
     print(common.prediction_line(pattern, letter))
 
+# %% [markdown]
+# ## Optional: continue letters, save the model, plot the training
+# Only with `--predict LETTERS`, `--save FILE.keras` or `--plot FILE.png`; in a notebook, set
+# `args.predict`, `args.save` or `args.plot` first.
+
+# %%
 # Predict N letters: the model reads one letter, so each step feeds the last letter so far,
 # shaped (1, 1, 1), and appends the prediction.
 if args.predict:
@@ -71,3 +106,7 @@ if args.predict:
 if args.save:
     common.save_model(model, args.save)
     common.log(args, f"Saved the trained model to {args.save}")
+
+if args.plot:  # loss and accuracy per epoch, from the History that fit returned
+    common.plot_history(history, args.plot, "Framing 1: one letter -> the next")
+    common.log(args, f"Saved the training curves to {args.plot}")

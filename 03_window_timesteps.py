@@ -1,10 +1,11 @@
+# %%
 """Framing 3: a three-letter window fed as three time steps of one feature (the article's third).
 
 ABC -> D with the letters read in order, one per time step: the intended use of an LSTM. The
 article got 100.00%, but notes that the model learned "three letters -> next letter", not the
 alphabet as a sequence: its state still starts from zero for every sample.
 
-    python 03_window_timesteps.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras]
+    python 03_window_timesteps.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png]
 """
 
 import time
@@ -23,6 +24,12 @@ SHUFFLE = True  # model.fit's default: a new sample order every epoch
 args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, min_letters=SEQ_LENGTH)
 common.seed_everything(args.seed)  # seed first: same seed, same output
 
+# %% [markdown]
+# ## The data
+# Every three-letter window and the letter after it, shaped as a Keras LSTM expects its input:
+# (samples, time steps, features).
+
+# %%
 # Data: ABC -> D, BCD -> E, ..., WXY -> Z
 data_x, data_y = common.fixed_length_pairs(SEQ_LENGTH)
 if not args.quiet:
@@ -33,6 +40,11 @@ X = common.as_time_steps(data_x)
 # y: (23, 26), one-hot
 y = common.one_hot(data_y)
 
+# %% [markdown]
+# ## The model
+# The same LSTM, now reading the window one letter per time step: the shape an LSTM is made for.
+
+# %%
 model = keras.Sequential(
     [
         keras.Input(shape=(X.shape[1], X.shape[2])),
@@ -50,11 +62,26 @@ train, steps_per_epoch = common.training_dataset(
 )
 common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
 
+# %% [markdown]
+# ## Training
+# `fit` with the article's epochs and batch size. The loss and accuracy of every epoch come back
+# in `history`; a progress bar shows them as training goes.
+
+# %%
 common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} steps, batch size {BATCH_SIZE}")
 start = time.perf_counter()
-model.fit(train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, verbose=0)
+history = model.fit(
+    train, epochs=args.epochs, steps_per_epoch=steps_per_epoch,
+    callbacks=common.progress(args),  # a progress bar over epochs on stderr; none with --quiet
+    verbose=0,
+)
 common.log(args, f"Training took {time.perf_counter() - start:.1f} s")
 
+# %% [markdown]
+# ## How well did it learn?
+# Accuracy on the 23 windows, then the prediction for each: the article's 100%.
+
+# %%
 # Evaluate on the training pairs, as the article does.
 loss, accuracy = model.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)
 print("Model Accuracy: %.2f%%" % (accuracy * 100))
@@ -64,6 +91,12 @@ print("Model Accuracy: %.2f%%" % (accuracy * 100))
 for pattern, letter in zip(data_x, common.decode(model.predict(X, verbose=0))):
     print(common.prediction_line(pattern, letter))
 
+# %% [markdown]
+# ## Optional: continue letters, save the model, plot the training
+# Only with `--predict LETTERS`, `--save FILE.keras` or `--plot FILE.png`; in a notebook, set
+# `args.predict`, `args.save` or `args.plot` first.
+
+# %%
 # Predict N letters: the model reads three letters, so each step feeds the last SEQ_LENGTH
 # letters of what we have so far, shaped (1, 3, 1), and appends the prediction.
 if args.predict:
@@ -75,3 +108,7 @@ if args.predict:
 if args.save:
     common.save_model(model, args.save)
     common.log(args, f"Saved the trained model to {args.save}")
+
+if args.plot:  # loss and accuracy per epoch, from the History that fit returned
+    common.plot_history(history, args.plot, "Framing 3: a three-letter window as time steps")
+    common.log(args, f"Saved the training curves to {args.plot}")

@@ -1,3 +1,4 @@
+# %%
 """Framing 4: one batch holds all 25 ordered pairs, trained 5000 epochs (the article's fourth).
 
 The article's claim: Keras resets the LSTM's state after each batch, not after each sample, so a
@@ -17,7 +18,7 @@ batch of 25; and a control run with the order inside the batch shuffled every ep
 5000 updates on the gradient of all 25 pairs at once, enough for a stateless model to learn 25
 separate mappings, which is all it can learn here.
 
-    python 04_batch_state.py [--epochs 5000] [--seed 7] [--quiet] [--shuffle] [--predict LETTERS] [--steps 5] [--save FILE.keras]
+    python 04_batch_state.py [--epochs 5000] [--seed 7] [--quiet] [--shuffle] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png]
 """
 
 import time
@@ -49,6 +50,12 @@ common.seed_everything(args.seed)  # seed first: same seed, same output
 if args.shuffle:
     SHUFFLE = True  # the control run
 
+# %% [markdown]
+# ## The data
+# Every pair of the alphabet, shaped as a Keras LSTM expects its input: (samples, time steps,
+# features).
+
+# %%
 # Data: A -> B, B -> C, ..., Y -> Z
 data_x, data_y = common.fixed_length_pairs(SEQ_LENGTH)
 if not args.quiet:
@@ -58,6 +65,12 @@ if not args.quiet:
 X = common.as_time_steps(data_x)
 y = common.one_hot(data_y)
 
+# %% [markdown]
+# ## The model
+# A stateless LSTM, as in framing 1. The difference is the batch: all 25 pairs in one, in
+# alphabetical order (or shuffled, with `--shuffle`).
+
+# %%
 model = keras.Sequential(
     [
         keras.Input(shape=(X.shape[1], X.shape[2])),
@@ -72,13 +85,30 @@ train, steps_per_epoch = common.training_dataset(
 )
 common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
 
+# %% [markdown]
+# ## Training
+# `fit` with the article's 5000 epochs of one batch of 25. The loss and accuracy of every epoch
+# come back
+# in `history`; a progress bar shows them as training goes.
+
+# %%
 order = "shuffled inside the batch every epoch (control)" if SHUFFLE else "in alphabetical order"
 common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} step, batch size {BATCH_SIZE}, {order}")
 start = time.perf_counter()
 # shuffle= as the article writes it; with a dataset, Keras leaves the order to the pipeline.
-model.fit(train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, shuffle=SHUFFLE, verbose=0)
+history = model.fit(
+    train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, shuffle=SHUFFLE,
+    callbacks=common.progress(args),  # a progress bar over epochs on stderr; none with --quiet
+    verbose=0,
+)
 common.log(args, f"Training took {time.perf_counter() - start:.1f} s")
 
+# %% [markdown]
+# ## How well did it learn, and does the batch matter?
+# Accuracy, the predictions in one batch of 25, then each letter alone: if rows of a batch
+# shared state, the two would differ.
+
+# %%
 loss, accuracy = model.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)
 print("Model Accuracy: %.2f%%" % (accuracy * 100))
 
@@ -101,6 +131,12 @@ for i in rng.randint(len(data_x), size=NUM_RANDOM_TESTS):
     (letter,) = common.decode(alone[i : i + 1])
     print(common.prediction_line(data_x[i], letter))
 
+# %% [markdown]
+# ## Optional: continue letters, save the model, plot the training
+# Only with `--predict LETTERS`, `--save FILE.keras` or `--plot FILE.png`; in a notebook, set
+# `args.predict`, `args.save` or `args.plot` first.
+
+# %%
 # Predict N letters: the model reads one letter, so each step feeds the last letter so far.
 if args.predict:
     common.print_continuation(
@@ -111,3 +147,7 @@ if args.predict:
 if args.save:
     common.save_model(model, args.save)
     common.log(args, f"Saved the trained model to {args.save}")
+
+if args.plot:  # loss and accuracy per epoch, from the History that fit returned
+    common.plot_history(history, args.plot, "Framing 4: the 25 pairs in one batch")
+    common.log(args, f"Saved the training curves to {args.plot}")

@@ -1,3 +1,4 @@
+# %%
 """Framing 5: a stateful LSTM learns the whole alphabet, one letter at a time (the article's fifth).
 
 With `stateful=True` the LSTM keeps its state (h, c) from one batch to the next instead of
@@ -8,7 +9,7 @@ start from 'K' falls back into the alphabet from 'B'. This script adds what the 
 describes: a warm start (feed A..J first, then 'K' continues L, M, N, ...), and the same
 weights in a model whose state the caller holds, which can run several sequences in one batch.
 
-    python 05_stateful.py [--epochs 300] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras]
+    python 05_stateful.py [--epochs 300] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png]
 """
 
 import time
@@ -32,6 +33,21 @@ WARM_UP = "ABCDEFGHIJ"  # letters fed before COLD_START for the warm start
 args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS)
 common.seed_everything(args.seed)  # seed first: same seed, same output
 
+# Keras 3.15.1's JAX backend does not carry a stateful layer's state from one batch to the next
+# in fit, evaluate or predict: every batch starts from zeros, so this model would learn nothing
+# across batches and generate "ABBBB...". Rather than print a wrong alphabet, stop here.
+if keras.backend.backend() == "jax":
+    common.refuse(
+        "the JAX backend of Keras 3.15.1 does not carry a stateful LSTM's state across "
+        "batches; run this script with KERAS_BACKEND=tensorflow (the default) or torch"
+    )
+
+# %% [markdown]
+# ## The data
+# Every pair of the alphabet, shaped as a Keras LSTM expects its input: (samples, time steps,
+# features).
+
+# %%
 # Data: A -> B, B -> C, ..., Y -> Z
 data_x, data_y = common.fixed_length_pairs(SEQ_LENGTH)
 if not args.quiet:
@@ -41,12 +57,20 @@ if not args.quiet:
 X = common.as_time_steps(data_x)
 y = common.one_hot(data_y)
 
+# %% [markdown]
+# ## The model
+# A stateful LSTM: it keeps its state (h, c) from one batch to the next until told to reset it.
+
+# %%
 # A stateful layer keeps one state per row of the batch, so the batch size is fixed in the
 # input: batch_shape = (batch, time steps, features).
 model = keras.Sequential(
     [
         keras.Input(batch_shape=(BATCH_SIZE, X.shape[1], X.shape[2])),
-        keras.layers.LSTM(UNITS, stateful=True, name="lstm"),
+        # use_cudnn=False: on the PyTorch backend, Keras 3.15.1's faster LSTM path fails to
+        # train a stateful layer ("modified by an inplace operation"); on a CPU with TensorFlow
+        # this is the path Keras takes anyway.
+        keras.layers.LSTM(UNITS, stateful=True, use_cudnn=False, name="lstm"),
         keras.layers.Dense(y.shape[1], activation="softmax", name="dense"),
     ]
 )
@@ -58,6 +82,12 @@ train, steps_per_epoch = common.training_dataset(
 )
 common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
 
+# %% [markdown]
+# ## Training
+# The 25 pairs in order, one per batch, the state carried from A to Y and reset at the end of
+# each epoch. The loss and accuracy of every epoch come back in `history`.
+
+# %%
 # What "reset" means. Between batches the stateful LSTM keeps two arrays, one row per slot of
 # the batch (here one row of 16 numbers each): h, its last output, and c, its cell memory.
 #
@@ -74,22 +104,33 @@ reset_each_epoch = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, log
 
 common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} steps, batch size {BATCH_SIZE}")
 start = time.perf_counter()
-model.fit(
+history = model.fit(
     train,
     epochs=args.epochs,
     steps_per_epoch=steps_per_epoch,
     shuffle=SHUFFLE,  # as the article; with a dataset, the pipeline above sets the order
-    callbacks=[reset_each_epoch],
+    callbacks=[reset_each_epoch, *common.progress(args)],  # progress: a bar on stderr
     verbose=0,
 )
 common.log(args, f"Training took {time.perf_counter() - start:.1f} s")
 
+# %% [markdown]
+# ## How well did it learn?
+# Accuracy over one walk through the alphabet from a zero state.
+
+# %%
 # Evaluate with the training batch size, from a zero state, walking A..Y in order.
 loss, accuracy = model.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)
 lstm.reset_state()  # reset RNN memory
 print("Model Accuracy: %.2f%%" % (accuracy * 100))
 
 
+# %% [markdown]
+# ## Generating letters
+# From 'A' the model walks the alphabet. From a cold 'K' (zero state) it falls back into the
+# alphabet at 'B'; from a warm 'K' (after A..J) it carries on with L, M, N.
+
+# %%
 def encode(index):
     """One letter index as a batch of one: (batch, time steps, features) = (1, 1, 1)."""
     return common.normalize(np.reshape([index], (BATCH_SIZE, 1, 1)))
@@ -125,6 +166,12 @@ generate(COLD_START, COLD_STEPS)
 print(f"Warm start:  {WARM_UP} fed first, then {COLD_START}")
 generate(WARM_UP + COLD_START, COLD_STEPS)
 
+# %% [markdown]
+# ## Optional: continue letters, save the model, plot the training
+# Only with `--predict LETTERS`, `--save FILE.keras` or `--plot FILE.png`; in a notebook, set
+# `args.predict`, `args.save` or `args.plot` first.
+
+# %%
 # Predict N letters: warm the state up on all but the last letter, then generate.
 if args.predict:
     print(f"Continue {args.predict!r} for {args.steps} letters:")
@@ -140,6 +187,16 @@ if args.save:
     common.save_model(model, args.save)
     common.log(args, f"Saved the trained model to {args.save}")
 
+if args.plot:  # loss and accuracy per epoch, from the History that fit returned
+    common.plot_history(history, args.plot, "Framing 5: a stateful LSTM, one letter at a time")
+    common.log(args, f"Saved the training curves to {args.plot}")
+
+# %% [markdown]
+# ## State you hold yourself
+# The same weights in a model that takes (h, c) as input and returns the new state, so the
+# caller keeps the state and the batch size is free.
+
+# %%
 # State you hold yourself.
 # The same trained weights in a model that takes the state (h, c) as input and returns the new
 # state: the layer keeps nothing, so the caller decides when state is reset (pass zeros), kept

@@ -6,25 +6,30 @@ view; this module only holds what all six would otherwise repeat.
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import tempfile
+import threading
+import time
 import warnings
 
 import numpy as np
 
-# Importing Keras imports TensorFlow, whose C++ side writes start-up notices straight to file
-# descriptor 2 (oneDNN, CPU features, "log messages before absl::InitializeLog()"), ignoring
-# Python's sys.stderr. They would bury the scripts' own messages, such as a refused option, so
-# stderr points at /dev/null for the length of the import only. TF_CPP_MIN_LOG_LEVEL=2 keeps
-# later info messages quiet; warnings from Python and errors still show.
+# TensorFlow's C++ side writes start-up notices straight to file descriptor 2 (oneDNN, CPU
+# features, "log messages before absl::InitializeLog()"), ignoring Python's sys.stderr. They
+# would bury the scripts' own messages, such as a refused option, so stderr points at /dev/null
+# for the length of the imports only. TF_CPP_MIN_LOG_LEVEL=2 keeps later info messages quiet;
+# warnings from Python and errors still show. TensorFlow is imported here even when Keras runs
+# on JAX or PyTorch (KERAS_BACKEND), because the input pipeline is `tf.data`.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 _saved_stderr = os.dup(2)
 _devnull = os.open(os.devnull, os.O_WRONLY)
 os.dup2(_devnull, 2)
 try:
     import keras
+    import tensorflow as tf  # only the input pipeline (training_dataset) uses it
 finally:
     os.dup2(_saved_stderr, 2)
     os.close(_saved_stderr)
@@ -173,8 +178,6 @@ def training_dataset(x, y, batch_size, shuffle, seed):
     Stateful models need every batch to be full (their batch size is part of the model), so the
     last partial batch is dropped when `len(x)` is not a multiple of `batch_size`.
     """
-    import tensorflow as tf  # only the input pipeline uses TensorFlow directly
-
     # fit(shuffle=True), its default, warns that it cannot shuffle a dataset; this one shuffles
     # itself (or not) as asked, so the warning says nothing the reader needs.
     warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed")
@@ -197,12 +200,18 @@ def compile_model(model, steps_per_epoch):
     change how the steps run, not which steps run. The cost: XLA's compiler raises peak
     memory by about 130-160 MiB (see the README's Speed section).
     """
+    if keras.backend.backend() == "torch":
+        # PyTorch runs each step eagerly: Keras refuses steps_per_execution > 1 there, and
+        # jit_compile=True would mean torch.compile, which took 40 s to compile a model this small.
+        steps_per_epoch, jit = 1, False
+    else:
+        steps_per_epoch, jit = steps_per_epoch, True
     model.compile(
         loss="categorical_crossentropy",
         optimizer="adam",
         metrics=["accuracy"],
         steps_per_execution=steps_per_epoch,
-        jit_compile=True,
+        jit_compile=jit,
     )
 
 
@@ -263,6 +272,21 @@ def keras_file(text):
     return text
 
 
+def png_file(text):
+    """argparse type: a path ending in .png whose folder exists (the file may not, yet)."""
+    if not text.lower().endswith(".png"):
+        raise argparse.ArgumentTypeError(f"plots are saved as PNG, so the name must end in .png, got {text!r}")
+    folder = os.path.dirname(os.path.abspath(text))
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"folder {folder!r} does not exist")
+    return text
+
+
+def in_notebook():
+    """True inside a Jupyter (IPython) kernel: the scripts' `# %%` cells run there too."""
+    return "ipykernel" in sys.modules
+
+
 def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
     """The options every script shares, checked before anything trains; returns the namespace.
 
@@ -295,10 +319,17 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
         "--save", type=keras_file, metavar="FILE.keras",
         help="save the trained model in the Keras format (default: save nothing)",
     )
+    parser.add_argument(
+        "--plot", type=png_file, metavar="FILE.png",
+        help="save the training curves (loss and accuracy per epoch) as a PNG picture "
+        "(default: plot nothing)",
+    )
     if add_options is not None:
         add_options(parser)
+    if argv is None and in_notebook():
+        argv = []  # a notebook's command line is the kernel's, not ours: use the defaults
     args = parser.parse_args(argv)
-    if argv is None:  # run from the command line, not called from a test
+    if argv is None:  # run from the command line, not called from a test or a notebook
         signal.signal(signal.SIGINT, _interrupted)
     if args.predict is not None and len(args.predict) < min_letters:
         parser.error(
@@ -309,14 +340,25 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
 
 
 def save_model(model, path):
-    """`model.save(path)`, but never leaves a half-written file: the model is written to a
-    temporary file beside `path`, which replaces `path` only once it is complete."""
-    fd, partial = tempfile.mkstemp(suffix=".keras", dir=os.path.dirname(os.path.abspath(path)))
+    """`model.save(path)`, but never leaves a half-written file (see `write_atomically`)."""
+    write_atomically(path, model.save)
+
+
+def write_atomically(path, write):
+    """Call `write(temporary_path)`, then move the finished file to `path`.
+
+    The temporary file lies beside `path`, so the move is atomic: `path` is either the old file
+    or the complete new one, never half of one, and a failed write leaves nothing behind.
+    """
+    suffix = os.path.splitext(path)[1]
+    fd, partial = tempfile.mkstemp(suffix=suffix, dir=os.path.dirname(os.path.abspath(path)))
     os.close(fd)
     # Ctrl-C is ignored for the second this takes, so it cannot strand the temporary file.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # (Signal handlers can only be set from the main thread: a notebook may run us elsewhere.)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
     try:
-        model.save(partial)
+        write(partial)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(partial, 0o666 & ~umask)  # mkstemp made it private; give it the usual mode
@@ -324,7 +366,8 @@ def save_model(model, path):
     finally:
         if os.path.exists(partial):
             os.remove(partial)
-        signal.signal(signal.SIGINT, previous)
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _interrupted(signum, frame):
@@ -363,3 +406,81 @@ def log(args, *values):
     """print() unless --quiet: for everything but the accuracy line and the predictions."""
     if not args.quiet:
         print(*values, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress, plots, backends
+# ---------------------------------------------------------------------------------------------
+class EpochProgress(keras.callbacks.Callback):
+    """A progress bar over epochs with the latest loss and accuracy, written to stderr.
+
+    On a terminal it is Keras's own `Progbar`, redrawn in place; anywhere else (a pipe, a log
+    file, a notebook's captured output) redrawing would leave hundreds of lines, so it prints one
+    plain line every `every` epochs and after the last. It goes to stderr so that stdout holds
+    only the results, in the article's format: `python 03_window_timesteps.py > out.txt` works.
+    """
+
+    def __init__(self, epochs, every=None, stream=None):
+        super().__init__()
+        self.epochs = epochs
+        self.every = every or max(1, epochs // 10)
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+
+    def on_train_begin(self, logs=None):
+        self.start = time.perf_counter()
+        if self.live:
+            with contextlib.redirect_stdout(self.stream):  # Progbar writes to sys.stdout
+                self.bar = keras.utils.Progbar(
+                    self.epochs, unit_name="epoch", stateful_metrics=["loss", "accuracy"]
+                )
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        loss, accuracy = float(logs["loss"]), float(logs["accuracy"])
+        if self.live:
+            with contextlib.redirect_stdout(self.stream):
+                self.bar.update(done, values=[("loss", loss), ("accuracy", accuracy)])
+        elif done % self.every == 0 or done == self.epochs:
+            seconds = time.perf_counter() - self.start
+            print(
+                f"Epoch {done}/{self.epochs} - loss: {loss:.4f} - accuracy: {accuracy:.4f}"
+                f" - {seconds:.1f} s",
+                file=self.stream, flush=True,
+            )
+
+
+def progress(args):
+    """The callbacks for `model.fit`: a progress bar over `args.epochs`, none with --quiet."""
+    return [] if args.quiet else [EpochProgress(args.epochs)]
+
+
+def plot_history(history, path, title):
+    """Save the loss and accuracy per epoch that `model.fit` returned, as a PNG at `path`."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # draw to a file; no window, no display needed
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    epochs = range(1, len(history.history["loss"]) + 1)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    left.plot(epochs, history.history["loss"], color="tab:red")
+    left.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="loss")
+    right.plot(epochs, [100 * a for a in history.history["accuracy"]], color="tab:blue")
+    right.set(title="Accuracy on the training batches", xlabel="epoch", ylabel="%", ylim=(0, 102))
+    for axes in (left, right):
+        axes.grid(alpha=0.3)
+        axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # whole epochs
+    figure.suptitle(title)
+    write_atomically(path, lambda partial: figure.savefig(partial, format="png", dpi=100))
+    plt.close(figure)
+
+
+UNSUPPORTED = 3  # exit status of a script whose Keras backend cannot do what it needs
+
+
+def refuse(message):
+    """Stop before training with one line on stderr and exit status `UNSUPPORTED`."""
+    print(f"{os.path.basename(sys.argv[0])}: {message}", file=sys.stderr, flush=True)
+    sys.exit(UNSUPPORTED)

@@ -4,13 +4,14 @@ Each script runs as a user would run it, in its own process, with the article's 
 output is read back (the `Model Accuracy:` line and the prediction lines) and checked against
 what the article claims for that framing.
 
-    python reproduce.py [--seed 7] [--framings 1 3 5]
+    python reproduce.py [--seed 7] [--framings 1 3 5] [--plot FILE.png]
+    KERAS_BACKEND=jax python reproduce.py      # the same on another Keras backend
 
 It exits 0 once every run completed, whether or not the article's claims held: the table says
-which did. A script that fails stops it with a non-zero status.
+which did. A script that refuses to run on the current backend (framing 5 on JAX) gets a row
+saying so. A script that fails otherwise stops it with a non-zero status.
 """
 
-import argparse
 import os
 import platform
 import re
@@ -18,6 +19,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+
+import common  # the Keras backend comes from KERAS_BACKEND, as for every script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -34,12 +37,13 @@ class Result:
     Any other line after the accuracy line is kept in `notes`.
     """
 
-    accuracy: float
+    accuracy: float | None  # None if the script refused to run (see `refused`)
     train_seconds: float | None
     sections: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     seconds: float = 0.0  # wall-clock time of the whole process
     output: str = ""
+    refused: str | None = None  # the script's one line, if it refused to run on this backend
 
     def note(self, prefix):
         """The first note line that starts with `prefix`, or None."""
@@ -76,13 +80,20 @@ def parse_output(text):
 
 
 def run_script(script, *args):
-    """Run `script` with `args` in a fresh Python process; return its parsed `Result`."""
+    """Run `script` with `args` in a fresh Python process; return its parsed `Result`.
+
+    A script that refuses to run on this backend (exit status `common.UNSUPPORTED`, one line on
+    stderr) gives a `Result` with `refused` set; any other failure raises RuntimeError.
+    """
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, os.path.join(HERE, script), *args],
         capture_output=True, text=True, cwd=HERE,
     )
     seconds = time.perf_counter() - start
+    if proc.returncode == common.UNSUPPORTED:
+        message = proc.stderr.strip().splitlines()[-1].removeprefix(f"{script}: ")
+        return Result(accuracy=None, train_seconds=None, seconds=seconds, refused=message)
     if proc.returncode != 0:
         raise RuntimeError(f"{script} exited with {proc.returncode}:\n{proc.stderr[-2000:]}")
     result = parse_output(proc.stdout)
@@ -184,9 +195,18 @@ def versions():
     import numpy
     import tensorflow
 
+    backend = keras.backend.backend()
+    if backend == "jax":
+        import jax
+
+        backend += f" {jax.__version__}"
+    elif backend == "torch":
+        import torch
+
+        backend += f" {torch.__version__}"
     return (
         f"Python {platform.python_version()}, Keras {keras.__version__} "
-        f"({keras.backend.backend()} backend), TensorFlow {tensorflow.__version__}, "
+        f"({backend} backend), TensorFlow {tensorflow.__version__}, "
         f"NumPy {numpy.__version__}; {platform.system()} {platform.machine()}, "
         f"{os.cpu_count()} CPUs"
     )
@@ -199,11 +219,17 @@ def table(rows):
         "|---|---|---|---|---|---|---|---|",
     ]
     for framing, result in rows:
+        article = "-" if framing.article_accuracy is None else f"{framing.article_accuracy:.2f}%"
+        if result.refused is not None:
+            lines.append(
+                f"| {framing.label} | {framing.title} | {article} | not run "
+                f"| refused on this backend: {result.refused} | - | | {result.seconds:.1f} |"
+            )
+            continue
         held = "yes" if framing.held(result) else "**no**"
         claim = framing.claim
         if framing.detail is not None:
             claim += f" (got: {framing.detail(result)})"
-        article = "-" if framing.article_accuracy is None else f"{framing.article_accuracy:.2f}%"
         train = "" if result.train_seconds is None else f"{result.train_seconds:.1f}"
         lines.append(
             f"| {framing.label} | {framing.title} | {article} | {result.accuracy:.2f}% "
@@ -212,13 +238,51 @@ def table(rows):
     return "\n".join(lines)
 
 
+def plot(rows, path, subtitle):
+    """Save a bar chart of the article's accuracy against this run's, framing by framing."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # draw to a file; no window, no display needed
+    import matplotlib.pyplot as plt
+
+    width = 0.38
+    figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
+    for i, (framing, result) in enumerate(rows):
+        if framing.article_accuracy is not None:
+            bar = axes.bar(i - width / 2, framing.article_accuracy, width, color="tab:gray")
+            axes.bar_label(bar, fmt="%.1f", fontsize=8)
+        if result.refused is None:
+            bar = axes.bar(i + width / 2, result.accuracy, width, color="tab:blue")
+            axes.bar_label(bar, fmt="%.1f", fontsize=8)
+        else:
+            axes.text(i + width / 2, 2, "not run\non this\nbackend", ha="center", fontsize=7)
+    axes.bar(0, 0, color="tab:gray", label="the article")  # legend entries only
+    axes.bar(0, 0, color="tab:blue", label="this run")
+    axes.set_xticks(
+        range(len(rows)), [f"{framing.label}\n{framing.title}" for framing, _ in rows],
+        fontsize=7,
+    )
+    axes.set(ylabel="accuracy on the training data, %", ylim=(0, 112))
+    axes.legend(loc="upper left", ncols=2, fontsize=8)
+    axes.set_title(f"The article's six framings, reproduced\n{subtitle}", fontsize=10)
+    common.write_atomically(path, lambda partial: figure.savefig(partial, format="png", dpi=100))
+    plt.close(figure)
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=7, help="seed passed to every script (default: 7)")
+    parser = common.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--seed", type=common.non_negative_int, default=7,
+        help="seed passed to every script (default: 7)",
+    )
     parser.add_argument(
         "--framings", nargs="+", choices=[f.label for f in FRAMINGS],
         default=[f.label for f in FRAMINGS], metavar="N",
         help="which runs, of 1 2 3 4 4s 5 6 (4s: framing 4's shuffled control; default: all)",
+    )
+    parser.add_argument(
+        "--plot", type=common.png_file, metavar="FILE.png",
+        help="also save a chart of the article's accuracy against this run's (default: none)",
     )
     args = parser.parse_args(argv)
     rows = []
@@ -235,6 +299,11 @@ def main(argv=None):
     print(f"Seed {args.seed}. {versions()}.")
     total = sum(result.seconds for _, result in rows)
     print(f"Total: {total:.1f} s.")
+    if args.plot:
+        import keras
+
+        plot(rows, args.plot, f"seed {args.seed}, Keras {keras.__version__}, {keras.backend.backend()} backend")
+        print(f"Saved the chart to {args.plot}.")
     return 0
 
 
