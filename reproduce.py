@@ -17,6 +17,7 @@ import platform
 import re
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import dataclass, field
 
@@ -245,23 +246,23 @@ def plot(rows, path, subtitle):
     matplotlib.use("Agg")  # draw to a file; no window, no display needed
     import matplotlib.pyplot as plt
 
-    width = 0.38
-    figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
+    width = 0.4
+    figure, axes = plt.subplots(figsize=(10, 4.5), layout="constrained")
     for i, (framing, result) in enumerate(rows):
         if framing.article_accuracy is not None:
             bar = axes.bar(i - width / 2, framing.article_accuracy, width, color="tab:gray")
-            axes.bar_label(bar, fmt="%.1f", fontsize=8)
+            axes.bar_label(bar, fmt="%.2f", fontsize=7)
+        else:
+            axes.text(i - width / 2, 2, "no such\nrun in the\narticle", ha="center", fontsize=7)
         if result.refused is None:
             bar = axes.bar(i + width / 2, result.accuracy, width, color="tab:blue")
-            axes.bar_label(bar, fmt="%.1f", fontsize=8)
+            axes.bar_label(bar, fmt="%.2f", fontsize=7)
         else:
-            axes.text(i + width / 2, 2, "not run\non this\nbackend", ha="center", fontsize=7)
+            axes.text(i + width / 2, 2, "refused\non this\nbackend", ha="center", fontsize=7)
     axes.bar(0, 0, color="tab:gray", label="the article")  # legend entries only
     axes.bar(0, 0, color="tab:blue", label="this run")
-    axes.set_xticks(
-        range(len(rows)), [f"{framing.label}\n{framing.title}" for framing, _ in rows],
-        fontsize=7,
-    )
+    labels = [framing.label + "\n" + textwrap.fill(framing.title, 16) for framing, _ in rows]
+    axes.set_xticks(range(len(rows)), labels, fontsize=8)
     axes.set(ylabel="accuracy on the training data, %", ylim=(0, 112))
     axes.legend(loc="upper left", ncols=2, fontsize=8)
     axes.set_title(f"The article's six framings, reproduced\n{subtitle}", fontsize=10)

@@ -2,6 +2,12 @@
 
 import contextlib
 import io
+import os
+import re
+import signal
+import sys
+import time
+import types
 
 import numpy as np
 import pytest
@@ -284,3 +290,89 @@ def test_save_option_refuses_what_cannot_be_saved(path, capsys):
         common.parse_args("test", epochs=5, argv=["--save", path])
     assert exit_info.value.code == 2
     assert "--save" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("path", ["curves.jpg", "curves", "no/such/folder/curves.png"])
+def test_plot_option_refuses_what_cannot_be_written(path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        common.parse_args("test", epochs=5, argv=["--plot", path])
+    assert exit_info.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "--plot" in line
+
+
+def test_plot_option_takes_a_png_path(tmp_path):
+    args = common.parse_args("test", epochs=5, argv=["--plot", str(tmp_path / "c.PNG")])
+    assert args.plot == str(tmp_path / "c.PNG")
+    assert common.parse_args("test", epochs=5, argv=[]).plot is None  # nothing unless asked
+
+
+def test_in_a_notebook_the_kernels_command_line_is_ignored(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    monkeypatch.setattr(sys, "argv", ["ipykernel_launcher.py", "-f", "/tmp/kernel-1.json"])
+    previous = signal.getsignal(signal.SIGINT)
+    args = common.parse_args("test", epochs=5)
+    assert (args.epochs, args.seed, args.quiet, args.plot) == (5, 7, False, None)
+    assert signal.getsignal(signal.SIGINT) is previous  # a notebook keeps its own Ctrl-C
+
+
+class Stream(io.StringIO):
+    def __init__(self, terminal):
+        super().__init__()
+        self.terminal = terminal
+
+    def isatty(self):
+        return self.terminal
+
+
+def train_with_progress(stream, epochs, every=None):
+    progress = common.EpochProgress(epochs, every=every, stream=stream)
+    progress.on_train_begin()
+    for epoch in range(epochs):
+        progress.on_epoch_end(epoch, {"loss": 3.0 / (epoch + 1), "accuracy": epoch / epochs})
+    return stream.getvalue()
+
+
+def test_progress_off_a_terminal_prints_every_tenth_of_the_epochs_and_the_last():
+    lines = train_with_progress(Stream(terminal=False), epochs=25).splitlines()
+    shown = [int(re.match(r"Epoch (\d+)/25 - loss: \d\.\d{4} - accuracy: \d\.\d{4} - ", line)[1])
+             for line in lines]
+    assert shown == [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 25]
+    assert lines[-1].startswith("Epoch 25/25 - loss: 0.1200 - accuracy: 0.9600 - ")
+    assert len(train_with_progress(Stream(terminal=False), epochs=3).splitlines()) == 3
+    assert len(train_with_progress(Stream(terminal=False), epochs=500).splitlines()) == 10
+
+
+def test_progress_on_a_terminal_is_one_bar_redrawn(monkeypatch):
+    monkeypatch.setattr(time, "time", iter(range(0, 10_000, 1)).__next__)  # each redraw is due
+    shown = train_with_progress(Stream(terminal=True), epochs=5)
+    assert "\r" in shown or "\b" in shown
+    assert shown.rstrip("\n").count("\n") == 0
+    assert "5/5" in shown and "loss: 0.6000" in shown and "accuracy: 0.8000" in shown
+    assert "Epoch" not in shown
+
+
+def test_progress_is_off_with_quiet():
+    quiet = common.parse_args("test", epochs=5, argv=["--quiet"])
+    assert common.progress(quiet) == []
+    (bar,) = common.progress(common.parse_args("test", epochs=5, argv=[]))
+    assert isinstance(bar, common.EpochProgress) and bar.epochs == 5
+
+
+def test_plot_history_draws_both_curves_to_a_png(tmp_path, monkeypatch):
+    import matplotlib.figure
+
+    drawn = {}
+    original = matplotlib.figure.Figure.savefig
+
+    def savefig(figure, *args, **kwargs):
+        drawn["lines"] = [[list(line.get_ydata()) for line in axes.get_lines()] for axes in figure.axes]
+        return original(figure, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
+    history = types.SimpleNamespace(history={"loss": [3.0, 2.0, 1.0], "accuracy": [0.1, 0.5, 1.0]})
+    target = tmp_path / "curves.png"
+    common.plot_history(history, str(target), "a title")
+    assert drawn["lines"] == [[[3.0, 2.0, 1.0]], [[10.0, 50.0, 100.0]]]  # loss; accuracy in %
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert os.listdir(tmp_path) == ["curves.png"]

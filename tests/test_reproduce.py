@@ -1,5 +1,7 @@
 """The article's qualitative claims, at the article's own settings (slow), and reproduce.py."""
 
+import os
+
 import pytest
 
 import reproduce
@@ -111,3 +113,40 @@ def test_reproduce_table_has_a_row_per_framing(article_runs):
     assert [row.split("|")[1].strip() for row in rows] == ["1", "2", "3", "4", "4s", "5", "6"]
     for framing, row in zip(FRAMINGS, rows):
         assert f"{article_runs[framing.label].accuracy:.2f}%" in row
+
+
+def test_plot_compares_the_article_with_this_run_and_marks_refusals(tmp_path, monkeypatch):
+    import matplotlib.figure
+
+    drawn = {}
+    original = matplotlib.figure.Figure.savefig
+
+    def savefig(figure, *args, **kwargs):
+        (axes,) = figure.axes
+        drawn["bars"] = sorted(round(p.get_height(), 2) for p in axes.patches if p.get_height())
+        drawn["texts"] = [t.get_text() for t in axes.texts]
+        return original(figure, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
+    by_label = {f.label: f for f in reproduce.FRAMINGS}
+    rows = [
+        (by_label["1"], reproduce.Result(accuracy=88.0, train_seconds=1.0)),
+        (by_label["4s"], reproduce.Result(accuracy=100.0, train_seconds=1.0)),
+        (by_label["5"], reproduce.Result(accuracy=None, train_seconds=None, refused="no state")),
+    ]
+    target = tmp_path / "chart.png"
+    reproduce.plot(rows, str(target), "a subtitle")
+    # The article's 84.00 and 100.00 (framing 5), this run's 88.00 and 100.00 (4s).
+    assert drawn["bars"] == [84.0, 88.0, 100.0, 100.0]
+    assert any("no such" in t for t in drawn["texts"])  # 4s: not in the article
+    assert any("refused" in t for t in drawn["texts"])  # 5: not run on this backend
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert os.listdir(tmp_path) == ["chart.png"]
+
+
+def test_reproduce_refuses_a_bad_plot_path_in_one_line(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        reproduce.main(["--plot", "chart.svg"])
+    assert exit_info.value.code == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "--plot" in line

@@ -50,11 +50,8 @@ def run(script, *args):
     )
 
 
-@pytest.mark.parametrize("script", SCRIPTS)
-def test_script_runs_and_prints_the_articles_format(script):
-    proc = run(script, "--epochs", "2")
-    assert proc.returncode == 0, proc.stderr
-    out = proc.stdout
+def check_articles_format(script, out):
+    """What `script` printed on stdout (not --quiet) has the article's format and counts."""
     pairs, sections = SCRIPTS[script]
 
     dataset_lines = re.findall(r"^[A-Z]+ -> [A-Z]$", out.split("Training:")[0], re.MULTILINE)
@@ -73,6 +70,18 @@ def test_script_runs_and_prints_the_articles_format(script):
         assert lengths == INPUT_LENGTHS[script]
 
 
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_script_runs_and_prints_the_articles_format(script):
+    proc = run(script, "--epochs", "2")
+    assert proc.returncode == 0, proc.stderr
+    check_articles_format(script, proc.stdout)
+    # Progress goes to stderr, so stdout is the results alone. Not a terminal here: plain lines.
+    line = r"^Epoch (\d+)/2 - loss: \d+\.\d{4} - accuracy: \d\.\d{4} - \d+\.\d s$"
+    progress = re.findall(line, proc.stderr, re.MULTILINE)
+    assert progress == ["1", "2"]
+    assert "Epoch" not in proc.stdout
+
+
 @pytest.mark.parametrize("script", ["03_window_timesteps.py", "05_stateful.py"])
 def test_quiet_prints_only_accuracy_and_predictions(script):
     proc = run(script, "--epochs", "1", "--quiet")
@@ -81,6 +90,7 @@ def test_quiet_prints_only_accuracy_and_predictions(script):
     assert re.fullmatch(r"Model Accuracy: \d+\.\d\d%", lines[0])
     result = parse_output(proc.stdout)
     assert "Training" not in proc.stdout
+    assert "Epoch" not in proc.stderr  # no progress either
     predictions = sum(len(p) for p in result.sections.values())
     headers = len(result.sections) - 1  # the first section has no header line
     assert len(lines) == 1 + predictions + headers + len(result.notes)
@@ -103,6 +113,8 @@ def test_same_seed_same_output():
         ("05_stateful.py", ["--predict", ""], "--predict"),
         ("06_variable_length.py", ["--shuffle"], "--shuffle"),  # only framing 4 has it
         ("03_window_timesteps.py", ["--save", "/no/such/folder/m.keras"], "--save"),
+        ("01_naive_one_char.py", ["--plot", "curves.jpg"], "--plot"),
+        ("05_stateful.py", ["--plot", "/no/such/folder/curves.png"], "--plot"),
     ],
 )
 def test_bad_input_is_refused_in_one_line_before_training(script, args, option):
@@ -237,3 +249,60 @@ def test_state_carried_across_a_save_as_framing_5_shows(tmp_path):
     original = model.predict_on_batch(np.full((1, 1, 1), 0.12, "float32"))
     np.testing.assert_allclose(warm, original, atol=1e-6)
     assert not np.allclose(cold, original, atol=1e-6)  # without the state it would differ
+
+
+def test_progress_is_one_live_bar_on_a_terminal():
+    """With stderr on a terminal, Keras's Progbar redraws one line in place (carriage
+    returns or backspaces), ending at the last epoch, instead of printing a line per epoch."""
+    import pty
+    import threading
+
+    parent, child = pty.openpty()
+    chunks = []
+
+    def read_all():
+        while True:
+            try:
+                data = os.read(parent, 4096)
+            except OSError:  # the child side closed
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read_all)
+    reader.start()
+    try:
+        proc = subprocess.run(
+            [sys.executable, os.path.join(ROOT, "03_window_timesteps.py"), "--epochs", "30"],
+            stdout=subprocess.PIPE, stderr=child, cwd=ROOT, timeout=600,
+        )
+    finally:
+        os.close(child)
+        reader.join(timeout=10)
+        os.close(parent)
+    shown = b"".join(chunks).decode(errors="replace")
+    assert proc.returncode == 0
+    assert "30/30" in shown and "loss: " in shown and "accuracy: " in shown
+    assert "\r" in shown or "\b" in shown  # redrawn in place
+    assert "Epoch 3/30" not in shown  # not the plain lines meant for pipes and files
+    assert shown.rstrip("\r\n").count("\n") == 0  # one line on the terminal
+    assert b"30/30" not in proc.stdout  # stdout keeps the results alone
+
+
+def test_plot_saves_the_training_curves_and_nothing_else(tmp_path):
+    target = tmp_path / "curves.png"
+    proc = run("01_naive_one_char.py", "--epochs", "3", "--plot", str(target))
+    assert proc.returncode == 0, proc.stderr
+    assert f"Saved the training curves to {target}" in proc.stdout
+    assert os.listdir(tmp_path) == ["curves.png"]  # no temporary file left beside it
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_nothing_is_written_unless_asked(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "05_stateful.py"), "--epochs", "2"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert os.listdir(tmp_path) == []
