@@ -201,10 +201,11 @@ def compile_model(model, steps_per_epoch):
     memory by about 130-160 MiB (see the README's Speed section).
     """
     if keras.backend.backend() == "torch":
-        # PyTorch runs each step eagerly: Keras refuses steps_per_execution > 1 there, and
-        # jit_compile=True would mean torch.compile, which took 40 s to compile a model this small.
+        # Keras's PyTorch defaults: one eager step per call. Keras refuses steps_per_execution > 1
+        # on PyTorch, and jit_compile=True there means torch.compile, which costs 20-40 s per
+        # model here and pays back only on framing 6's long run (see the README).
         steps_per_epoch, jit = 1, False
-    else:
+    else:  # TensorFlow (XLA) and JAX (always compiled)
         steps_per_epoch, jit = steps_per_epoch, True
     model.compile(
         loss="categorical_crossentropy",
