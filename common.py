@@ -267,20 +267,22 @@ def keras_file(text):
     """argparse type: a path ending in .keras whose folder exists (the file may not, yet)."""
     if not text.endswith(".keras"):
         raise argparse.ArgumentTypeError(f"the Keras format needs a name ending in .keras, got {text!r}")
-    folder = os.path.dirname(os.path.abspath(text))
-    if not os.path.isdir(folder):
-        raise argparse.ArgumentTypeError(f"folder {folder!r} does not exist")
-    return text
+    return _in_existing_folder(text)
 
 
 def png_file(text):
     """argparse type: a path ending in .png whose folder exists (the file may not, yet)."""
     if not text.lower().endswith(".png"):
         raise argparse.ArgumentTypeError(f"plots are saved as PNG, so the name must end in .png, got {text!r}")
-    folder = os.path.dirname(os.path.abspath(text))
+    return _in_existing_folder(text)
+
+
+def _in_existing_folder(path):
+    """`path`, checked before anything trains: its folder must exist for the file to be written."""
+    folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise argparse.ArgumentTypeError(f"folder {folder!r} does not exist")
-    return text
+    return path
 
 
 def in_notebook():
