@@ -5,7 +5,7 @@ ABC -> D with the letters read in order, one per time step: the intended use of 
 article got 100.00%, but notes that the model learned "three letters -> next letter", not the
 alphabet as a sequence: its state still starts from zero for every sample.
 
-    python 03_window_timesteps.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png]
+    python 03_window_timesteps.py [--epochs 500] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
 """
 
 import time
@@ -75,7 +75,8 @@ history = model.fit(
     callbacks=common.progress(args),  # a progress bar over epochs on stderr; none with --quiet
     verbose=0,
 )
-common.log(args, f"Training took {time.perf_counter() - start:.1f} s")
+train_seconds = time.perf_counter() - start
+common.log(args, f"Training took {train_seconds:.1f} s")
 
 # %% [markdown]
 # ## How well did it learn?
@@ -88,13 +89,14 @@ print("Model Accuracy: %.2f%%" % (accuracy * 100))
 
 # Predict the next letter of every pattern. The model is stateless, so predicting all 23 in one
 # batch gives the same answers as 23 separate calls.
-for pattern, letter in zip(data_x, common.decode(model.predict(X, verbose=0))):
+predicted = common.decode(model.predict(X, verbose=0))
+for pattern, letter in zip(data_x, predicted):
     print(common.prediction_line(pattern, letter))
 
 # %% [markdown]
-# ## Optional: continue letters, save the model, plot the training
-# Only with `--predict LETTERS`, `--save FILE.keras` or `--plot FILE.png`; in a notebook, set
-# `args.predict`, `args.save` or `args.plot` first.
+# ## Optional: continue letters, save the model, plot the training, write the results
+# Only with `--predict LETTERS`, `--save FILE.keras`, `--plot FILE.png` or `--json FILE.json`;
+# in a notebook, set `args.predict`, `args.save`, `args.plot` or `args.json` first.
 
 # %%
 # Predict N letters: the model reads three letters, so each step feeds the last SEQ_LENGTH
@@ -112,3 +114,10 @@ if args.save:
 if args.plot:  # loss and accuracy per epoch, from the History that fit returned
     common.plot_history(history, args.plot, "Framing 3: a three-letter window as time steps")
     common.log(args, f"Saved the training curves to {args.plot}")
+
+# What this run found, as JSON for reproduce.py (only with --json FILE.json).
+common.write_json(args, {
+    "accuracy": accuracy * 100,
+    "train_seconds": train_seconds,
+    "predictions": {"": common.pairs(data_x, predicted)},
+})

@@ -1,15 +1,22 @@
 # %%
-"""Framing 5: a stateful LSTM learns the whole alphabet, one letter at a time (the article's fifth).
+"""Framing 5: a stateful LSTM fed the alphabet one letter at a time (the article's fifth).
 
 With `stateful=True` the LSTM keeps its state (h, c) from one batch to the next instead of
-starting each sample from zero. Fed A, B, C, ... in order, one letter per batch, it can learn
-the sequence itself, not 25 separate mappings. We reset the state ourselves at the end of each
-pass over the alphabet. The article got 100.00%, generated A..Z from 'A', and showed that a cold
-start from 'K' falls back into the alphabet from 'B'. This script adds what the article only
-describes: a warm start (feed A..J first, then 'K' continues L, M, N, ...), and the same
-weights in a model whose state the caller holds, which can run several sequences in one batch.
+starting each sample from zero. Fed A, B, C, ... in order, one letter per batch, with the state
+reset at the end of each pass over the alphabet, it reaches 100% and walks A..Z from 'A', as in
+the article. The article reads this as "the model learned the sequence". A probe says otherwise:
+trained this way, every pass starts at 'A' right after a reset, so the number of steps since the
+reset says the answer as well as the letter does, and the model learns to count steps. Fed
+letters whose position disagrees with their value (Q, R, S from a reset), it follows the count
+(S -> D). The article's cold 'K' -> B is that counter, and so is the "warm start" (A..J, then
+'K' -> L): 'K' is the 11th step.
 
-    python 05_stateful.py [--epochs 300] [--seed 7] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png]
+`--random-start` is the corrected run: each pass starts at a random letter and wraps around
+(..., Y, A, B, ...), so the position no longer says the answer and the model must read its input.
+Neither run needs memory: every target is the letter after the input letter.
+07_stateful_memory.py (planned) is the script where the state has to remember something.
+
+    python 05_stateful.py [--epochs 300] [--seed 7] [--quiet] [--random-start] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
 """
 
 import time
@@ -30,7 +37,19 @@ COLD_START = "K"  # seed letter for the cold start the article shows
 COLD_STEPS = 5  # letters to generate from the cold and warm starts
 WARM_UP = "ABCDEFGHIJ"  # letters fed before COLD_START for the warm start
 
-args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS)
+PROBES_MULTI = ["QRS", "KLMNO", "AAAAA", "CCCCCCCCCC", "ABCDEFGHIJX"]  # letters and positions disagree
+
+
+def random_start_option(parser):
+    parser.add_argument(
+        "--random-start", action="store_true",
+        help="corrected run: every pass after a reset starts at a random letter and wraps around "
+        "Y -> A, so the step count no longer gives the answer (default: off, the article's "
+        "passes from 'A')",
+    )
+
+
+args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=random_start_option)
 common.seed_everything(args.seed)  # seed first: same seed, same output
 
 # Keras 3.15.1's JAX backend does not carry a stateful layer's state from one batch to the next
@@ -57,6 +76,19 @@ if not args.quiet:
 X = common.as_time_steps(data_x)
 y = common.one_hot(data_y)
 
+# The order the model sees them in. The article's: every pass A..Y. With --random-start, pass e
+# starts at a random letter and wraps around, one row of 25 pairs per pass:
+#   pass 1:  F G H ... X Y A B C D E      (reset after E)
+#   pass 2:  S T ... Y A B ... Q R        (reset after R)
+# so at step n after a reset any letter can come, and only the letter itself says what is next.
+if args.random_start:
+    rng = np.random.RandomState(args.seed)
+    order = np.concatenate([np.roll(np.arange(len(X)), -rng.randint(len(X))) for _ in range(args.epochs)])
+    common.log(args, f"Random start: each of the {args.epochs} passes starts at a random letter and wraps around")
+else:
+    order = np.arange(len(X))  # A..Y, the same every pass
+X_train, y_train = X[order], y[order]  # (passes x 25, 1, 1) and (passes x 25, 26)
+
 # %% [markdown]
 # ## The model
 # A stateful LSTM: it keeps its state (h, c) from one batch to the next until told to reset it.
@@ -77,9 +109,8 @@ model = keras.Sequential(
 lstm = model.get_layer("lstm")
 # The batches fit(X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE) would make, as a pipeline
 # that Keras runs an epoch at a time (see common.training_dataset).
-train, steps_per_epoch = common.training_dataset(
-    X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE, seed=args.seed
-)
+train, _ = common.training_dataset(X_train, y_train, batch_size=BATCH_SIZE, shuffle=SHUFFLE, seed=args.seed)
+steps_per_epoch = len(X)  # one pass of 25 pairs per epoch, in order, then the reset
 common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
 
 # %% [markdown]
@@ -99,7 +130,10 @@ common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; f
 # evaluating, and before every generation below.
 #
 # The article calls fit 300 times, one epoch each, and resets the state after each call. One
-# fit with a callback does the same.
+# fit with a callback does the same. The reset is per epoch on purpose: with steps_per_execution
+# above 1 (common.compile_model runs a whole epoch per call), Keras calls per-batch callbacks
+# once per execution, not once per batch, so a reset in on_train_batch_end would fire at the
+# wrong points. An epoch end is always the end of an execution.
 reset_each_epoch = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: lstm.reset_state())
 
 common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} steps, batch size {BATCH_SIZE}")
@@ -108,11 +142,11 @@ history = model.fit(
     train,
     epochs=args.epochs,
     steps_per_epoch=steps_per_epoch,
-    shuffle=SHUFFLE,  # as the article; with a dataset, the pipeline above sets the order
     callbacks=[reset_each_epoch, *common.progress(args)],  # progress: a bar on stderr
     verbose=0,
 )
-common.log(args, f"Training took {time.perf_counter() - start:.1f} s")
+train_seconds = time.perf_counter() - start
+common.log(args, f"Training took {train_seconds:.1f} s")
 
 # %% [markdown]
 # ## How well did it learn?
@@ -127,8 +161,9 @@ print("Model Accuracy: %.2f%%" % (accuracy * 100))
 
 # %% [markdown]
 # ## Generating letters
-# From 'A' the model walks the alphabet. From a cold 'K' (zero state) it falls back into the
-# alphabet at 'B'; from a warm 'K' (after A..J) it carries on with L, M, N.
+# From 'A' the model walks the alphabet. From a cold 'K' (zero state) the article's model says
+# 'B'; after A..J it says 'L'. Both fit "it reads the letter and knows where it is", and both fit
+# "it counts the steps since the reset". The probe after these tells the two apart.
 
 # %%
 def encode(index):
@@ -136,60 +171,66 @@ def encode(index):
     return common.normalize(np.reshape([index], (BATCH_SIZE, 1, 1)))
 
 
-def generate(letters, steps):
+def generate(letters, steps, show=True):
     """From a zero state, feed `letters`, then each prediction back in, one letter per batch.
 
     All letters but the last only warm the state up; from the last one on, prints `K -> L`
-    lines. Returns the predicted letters.
+    lines (unless `show` is false). Returns the (input, predicted) letter pairs.
     """
     lstm.reset_state()  # reset RNN memory: start from zeros, as in training
     indices = [common.CHAR_TO_INT[char] for char in letters]
     for index in indices[:-1]:
         model.predict_on_batch(encode(index))  # warm-up: only the state change matters
-    index, predicted = indices[-1], ""
+    index, generated = indices[-1], []
     for _ in range(steps):
         next_index = int(np.argmax(model.predict_on_batch(encode(index))))
-        print(common.INT_TO_CHAR[index], "->", common.INT_TO_CHAR[next_index])
-        predicted += common.INT_TO_CHAR[next_index]
+        if show:
+            print(common.INT_TO_CHAR[index], "->", common.INT_TO_CHAR[next_index])
+        generated.append([common.INT_TO_CHAR[index], common.INT_TO_CHAR[next_index]])
         index = next_index
-    return predicted
+    return generated
 
 
 # From 'A', the state walks the alphabet as it did in training.
-generate(GENERATE_FROM, len(common.ALPHABET) - 1)
+from_a = generate(GENERATE_FROM, len(common.ALPHABET) - 1)
 
-# A cold start: 'K' with a zero state. The model has only ever seen a zero state at 'A'.
+# A cold start: 'K' with a zero state.
 print("New start: ", COLD_START)
-generate(COLD_START, COLD_STEPS)
+cold = generate(COLD_START, COLD_STEPS)
 
-# A warm start: feed A..J first, so the state is where it was at 'K' in training.
+# A warm start: feed A..J first, so 'K' comes at the step where it came in training.
 print(f"Warm start:  {WARM_UP} fed first, then {COLD_START}")
-generate(WARM_UP + COLD_START, COLD_STEPS)
+warm = generate(WARM_UP + COLD_START, COLD_STEPS)
 
 # %% [markdown]
-# ## Optional: continue letters, save the model, plot the training
-# Only with `--predict LETTERS`, `--save FILE.keras` or `--plot FILE.png`; in a notebook, set
-# `args.predict`, `args.save` or `args.plot` first.
+# ## What did it learn: letters or steps?
+# Feed, from a reset, letters whose value and position disagree: each letter B..Y alone (step 1),
+# and runs such as Q, R, S (step 3) or ten C's (step 10). A model that reads its input predicts
+# the letter after the last one fed (S -> T); a model that counts steps predicts the letter after
+# the n-th letter of the alphabet (step 3 -> D). Either reading could win: this probe can fail.
 
 # %%
-# Predict N letters: warm the state up on all but the last letter, then generate.
-if args.predict:
-    print(f"Continue {args.predict!r} for {args.steps} letters:")
-    generate(args.predict, args.steps)
-lstm.reset_state()
+def probe(letters):
+    """Feed `letters` from a reset; return (prediction, what counting says, what reading says)."""
+    (_, predicted), = generate(letters, 1, show=False)
+    return predicted, common.ALPHABET[len(letters)], common.INT_TO_CHAR[common.CHAR_TO_INT[letters[-1]] + 1]
 
-# Saving keeps the weights, not the state: h and c are not written, and a loaded stateful model
-# starts from zeros, as after reset_state(). To carry a state across a save, keep it yourself:
-#   np.savez("state.npz", h=lstm.states[0].numpy(), c=lstm.states[1].numpy())   # before saving
-#   loaded.get_layer("lstm").states[0].assign(np.load("state.npz")["h"])      # after loading
-#   (and states[1] from "c")
-if args.save:
-    common.save_model(model, args.save)
-    common.log(args, f"Saved the trained model to {args.save}")
 
-if args.plot:  # loss and accuracy per epoch, from the History that fit returned
-    common.plot_history(history, args.plot, "Framing 5: a stateful LSTM, one letter at a time")
-    common.log(args, f"Saved the training curves to {args.plot}")
+probes = list(common.ALPHABET[1:-1]) + PROBES_MULTI  # B..Y alone, then the longer runs
+results = [(letters, *probe(letters)) for letters in probes]
+assert all(count != read for _, _, count, read in results)  # every probe tells the two apart
+by_count = sum(predicted == count for _, predicted, count, _ in results)
+by_letter = sum(predicted == read for _, predicted, _, read in results)
+print("Probe, letters fed from a reset -> prediction:")
+for letters, predicted, _, _ in results:
+    print(common.prediction_line(list(map(common.CHAR_TO_INT.get, letters)), predicted))
+if by_count > len(results) / 2:
+    verdict = f"Follows the step count, not the letter: {by_count} of {len(results)} probes"
+elif by_letter > len(results) / 2:
+    verdict = f"Follows the letter, not the step count: {by_letter} of {len(results)} probes"
+else:
+    verdict = f"Follows neither consistently: the step count in {by_count}, the letter in {by_letter}, of {len(results)} probes"
+print(verdict)
 
 # %% [markdown]
 # ## State you hold yourself
@@ -252,3 +293,57 @@ for _ in range(COLD_STEPS):
 print(f"Explicit state, {len(rows)} sequences in one batch:")
 for name, text in zip(rows, generated):
     print(f"  {name} => {text}")
+
+# %% [markdown]
+# ## Optional: continue letters, save the model, plot the training, write the results
+# Only with `--predict LETTERS`, `--save FILE.keras`, `--plot FILE.png` or `--json FILE.json`;
+# in a notebook, set `args.predict`, `args.save`, `args.plot` or `args.json` first.
+
+# %%
+# Predict N letters: warm the state up on all but the last letter, then generate.
+continued = None
+if args.predict:
+    print(f"Continue {args.predict!r} for {args.steps} letters:")
+    continued = generate(args.predict, args.steps)
+
+# Saving keeps the weights, not the state: h and c are not written, and a loaded stateful model
+# starts from zeros, as after reset_state(), whatever state the layer holds here (after
+# --predict, the state of its last letter). To carry a state across a save, keep it yourself:
+#   np.savez("state.npz", h=lstm.states[0].numpy(), c=lstm.states[1].numpy())   # before saving
+#   loaded.get_layer("lstm").states[0].assign(np.load("state.npz")["h"])      # after loading
+#   (and states[1] from "c")
+state_at_save = [state.numpy().tolist() for state in lstm.states]  # [h, c], each (1, units)
+if args.save:
+    common.save_model(model, args.save)
+    common.log(args, f"Saved the trained model to {args.save}")
+
+if args.plot:  # loss and accuracy per epoch, from the History that fit returned
+    common.plot_history(history, args.plot, "Framing 5: a stateful LSTM, one letter at a time")
+    common.log(args, f"Saved the training curves to {args.plot}")
+
+# What this run found, as JSON for reproduce.py (only with --json FILE.json).
+predictions = {
+    "": from_a,
+    f"New start:  {COLD_START}": cold,
+    f"Warm start:  {WARM_UP} fed first, then {COLD_START}": warm,
+    "Probe, letters fed from a reset -> prediction:": [[letters, predicted] for letters, predicted, _, _ in results],
+}
+if continued is not None:
+    predictions[f"Continue {args.predict!r} for {args.steps} letters:"] = continued
+common.write_json(args, {
+    "accuracy": accuracy * 100,
+    "train_seconds": train_seconds,
+    "random_start": args.random_start,
+    "predictions": predictions,
+    "probe": {
+        "follows_count": by_count, "follows_letter": by_letter, "total": len(results),
+        "results": [
+            {"letters": letters, "predicted": predicted, "count_says": count, "letter_says": read}
+            for letters, predicted, count, read in results
+        ],
+    },
+    "explicit_largest_difference": largest,
+    "explicit_batch": dict(zip(rows, generated)),
+    "state_at_save": state_at_save,
+    "notes": [verdict, f"Explicit state equals the stateful model, step for step over A..Y: {same} (largest difference {largest:.1e})"],
+})

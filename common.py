@@ -7,6 +7,7 @@ view; this module only holds what all six would otherwise repeat.
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -62,24 +63,33 @@ def fixed_length_pairs(seq_length):
     return data_x, data_y
 
 
-def random_subsequences(num_samples=1000, max_len=5, seed=7):
+def random_subsequences(num_samples=1000, max_len=5, seed=7, exclude=()):
     """Random runs of 1..`max_len` letters and the letter after each, drawn as the article does.
 
     The article seeds NumPy's global legacy generator with 7 and calls `numpy.random.randint`;
     a `RandomState(seed)` makes the same draws without touching global state:
     `start` in 0..23, `end` in start..min(start + max_len, 25) - 1 (upper bounds exclusive).
+    `exclude` holds inputs never to return, as tuples of ints (`(3, 4, 5)` for DEF): a draw of
+    one is skipped and drawing goes on until `num_samples` are collected. Empty (the default),
+    the draws are exactly the article's.
     Returns `(data_x, data_y)`: `num_samples` lists of 1..max_len ints, and `num_samples` ints.
     """
     if num_samples < 1 or not 1 <= max_len < len(ALPHABET):
         raise ValueError("num_samples must be >= 1 and max_len 1..25")
+    exclude = {tuple(pattern) for pattern in exclude}
+    if {tuple(x) for x in all_subsequences(max_len)[0]} <= exclude:
+        raise ValueError("exclude leaves no input to draw")  # the loop below would never end
     rng = np.random.RandomState(seed)
     data_x, data_y = [], []
-    for _ in range(num_samples):
+    while len(data_x) < num_samples:
         start = rng.randint(len(ALPHABET) - 2)
         end = rng.randint(start, min(start + max_len, len(ALPHABET) - 1))
         seq_in = ALPHABET[start : end + 1]
         seq_out = ALPHABET[end + 1]
-        data_x.append([CHAR_TO_INT[char] for char in seq_in])
+        pattern = [CHAR_TO_INT[char] for char in seq_in]
+        if tuple(pattern) in exclude:
+            continue  # held out: never a training sample
+        data_x.append(pattern)
         data_y.append(CHAR_TO_INT[seq_out])
     return data_x, data_y
 
@@ -134,14 +144,23 @@ def as_features(data_x):
     return normalize(np.reshape(data_x, (len(data_x), 1, data_x.shape[1])))
 
 
-def pad_left(data_x, maxlen):
+def pad_left(data_x, maxlen, shift=0):
     """Sequences of 1..maxlen ints, zero-padded on the left, as (samples, maxlen, 1), normalised.
 
     `keras.utils.pad_sequences` pads at the front by default, so the last letter is always at
-    the last time step. Note that the padding value 0 is also the code of 'A'.
+    the last time step. With `shift=0` (the article's), the padding value 0 is also the code of
+    'A': padded, AB and B are the same input [0, 0, 0, 0, 1] / 26. `shift=1` codes the letters
+    1..26 before padding (A = 1/26 .. Z = 26/26), so 0 means padding and nothing else.
     """
-    padded = keras.utils.pad_sequences(data_x, maxlen=maxlen, dtype="float32")
+    shifted = [[i + shift for i in pattern] for pattern in data_x]
+    padded = keras.utils.pad_sequences(shifted, maxlen=maxlen, dtype="float32")
     return normalize(np.reshape(padded, (len(padded), maxlen, 1)))
+
+
+def distinct_rows(x):
+    """How many different samples the array `x` (samples, ...) holds: identical rows count once."""
+    x = np.asarray(x)
+    return len(np.unique(np.reshape(x, (len(x), -1)), axis=0))
 
 
 def one_hot(data_y):
@@ -277,6 +296,13 @@ def png_file(text):
     return _in_existing_folder(text)
 
 
+def json_file(text):
+    """argparse type: a path ending in .json whose folder exists (the file may not, yet)."""
+    if not text.lower().endswith(".json"):
+        raise argparse.ArgumentTypeError(f"results are written as JSON, so the name must end in .json, got {text!r}")
+    return _in_existing_folder(text)
+
+
 def _in_existing_folder(path):
     """`path`, checked before anything trains: its folder must exist for the file to be written."""
     folder = os.path.dirname(os.path.abspath(path))
@@ -321,6 +347,11 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
     parser.add_argument(
         "--save", type=keras_file, metavar="FILE.keras",
         help="save the trained model in the Keras format (default: save nothing)",
+    )
+    parser.add_argument(
+        "--json", type=json_file, metavar="FILE.json",
+        help="also write what the run found (accuracy, predictions, the checks it prints, "
+        "training seconds) as JSON, for reproduce.py and your own scripts (default: none)",
     )
     parser.add_argument(
         "--plot", type=png_file, metavar="FILE.png",
@@ -371,6 +402,35 @@ def write_atomically(path, write):
             os.remove(partial)
         if main_thread:
             signal.signal(signal.SIGINT, previous)
+
+
+def pairs(patterns, letters):
+    """Predictions as JSON-ready `[input, output]` string pairs: [[ "ABC", "D"], ...].
+
+    `patterns` are lists of letter indices (or strings), `letters` the predicted letters.
+    """
+    return [
+        ["".join(INT_TO_CHAR[i] for i in pattern) if not isinstance(pattern, str) else pattern, letter]
+        for pattern, letter in zip(patterns, letters)
+    ]
+
+
+def write_json(args, found):
+    """With `--json FILE`, write `found` (what the run measured, a dict) there, atomically.
+
+    Adds the run's settings (script, seed, epochs) so the file says what produced it.
+    reproduce.py reads these files; the article-format text on stdout is for people.
+    """
+    if not getattr(args, "json", None):
+        return
+    record = {"script": os.path.basename(sys.argv[0]), "seed": args.seed, "epochs": args.epochs, **found}
+
+    def write(partial):
+        with open(partial, "w", encoding="utf-8") as file:
+            json.dump(record, file, indent=1)
+            file.write("\n")
+
+    write_atomically(args.json, write)
 
 
 def _interrupted(signum, frame):

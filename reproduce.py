@@ -1,23 +1,38 @@
-"""Run all six framings at the article's settings and print the article-versus-this-run table.
+"""Run the article's framings and their control runs, for one seed or many, and print the table.
 
-Each script runs as a user would run it, in its own process, with the article's defaults; its
-output is read back (the `Model Accuracy:` line and the prediction lines) and checked against
-what the article claims for that framing.
+Each row is one script run as a user would run it, in its own process, with `--json` so that
+what it found (accuracy, predictions, the checks it prints) comes back as data, not as text
+read back with regular expressions. Rows are declared once, in ROWS below: the article's six
+framings and the control runs that test what the article and this project claim about them. A
+control run is one more declaration.
 
-    python reproduce.py [--seed 7] [--framings 1 3 5] [--plot FILE.png]
-    KERAS_BACKEND=jax python reproduce.py      # the same on another Keras backend
+    python reproduce.py                      # every row once, seed 7 (the article's)
+    python reproduce.py --seeds 10           # every row for seeds 7..16, with paired intervals
+    python reproduce.py --rows 1 1@2000 --seeds 3 --jobs 1 --plot seeds.png
+    python reproduce.py --seeds 2 --epoch-scale 0.01   # a smoke run: 1% of every row's epochs
 
-It exits 0 once every run completed, whether or not the article's claims held: the table says
-which did. A script that refuses to run on the current backend (framing 5 on JAX) gets a row
-saying so. A script that fails otherwise stops it with a non-zero status.
+With one seed it prints the article-versus-this-run table; with several, per row the article's
+figure, the first seed's, mean and standard deviation, min-max and in how many seeds each check
+held, then the article's comparisons as paired differences over the same seeds with a 95%
+confidence interval. Runs go `--jobs` at a time (default: one per CPU), each process limited to
+its share of the CPU threads; the same seed gives the same accuracies with any `--jobs`.
+Progress goes to stderr, results to stdout.
+
+It exits 0 once every run completed, whether or not the checks held: the table says which did.
+A script that refuses to run on the current backend (framing 5 on JAX) gets a row saying so. A
+script that fails otherwise stops the study with one line on stderr and status 1.
 """
 
+import json
+import math
 import os
 import platform
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -27,81 +42,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-@dataclass
-class Result:
-    """What one script printed, read back.
-
-    `accuracy` is the `Model Accuracy:` figure in percent. `sections` maps a header line to the
-    predictions printed under it, as (input, output) pairs of strings: "" for the block right
-    after the accuracy line ("ABC" -> "D"; "A" -> "B" for framing 5's generation), then for
-    example "Test a Random Pattern:", "New start:  K" or "Continue 'ABC' for 5 letters:".
-    Any other line after the accuracy line is kept in `notes`.
-    """
-
-    accuracy: float | None  # None if the script refused to run (see `refused`)
-    train_seconds: float | None
-    sections: dict = field(default_factory=dict)
-    notes: list = field(default_factory=list)
-    seconds: float = 0.0  # wall-clock time of the whole process
-    output: str = ""
-    refused: str | None = None  # the script's one line, if it refused to run on this backend
-
-    def note(self, prefix):
-        """The first note line that starts with `prefix`, or None."""
-        return next((line for line in self.notes if line.startswith(prefix)), None)
-
-
-PREDICTION = re.compile(r"^(?:\[(?P<letters>[^\]]*)\]|(?P<letter>[A-Z])) -> (?P<out>[A-Z])$")
-HEADER = re.compile(r"^(New start:|Warm start:).*|.*:$")
-
-
-def parse_output(text):
-    """Read a script's standard output back into a `Result`; ValueError if it is malformed."""
-    accuracy = re.search(r"^Model Accuracy: (\d+\.\d\d)%$", text, re.MULTILINE)
-    if not accuracy:
-        raise ValueError("no 'Model Accuracy: NN.NN%' line in the output")
-    took = re.search(r"^Training took (\d+\.\d) s$", text, re.MULTILINE)
-    result = Result(accuracy=float(accuracy[1]), train_seconds=float(took[1]) if took else None)
-    header = ""
-    result.sections[header] = []
-    for line in text[accuracy.end() :].splitlines():
-        match = PREDICTION.match(line.strip())
-        if match is None and HEADER.match(line):
-            header = line.strip()
-            result.sections[header] = []
-        elif match is None:
-            if line.strip():
-                result.notes.append(line.strip())
-        elif match["letter"]:
-            result.sections[header].append((match["letter"], match["out"]))
-        else:
-            letters = "".join(re.findall(r"'([A-Z])'", match["letters"]))
-            result.sections[header].append((letters, match["out"]))
-    return result
-
-
-def run_script(script, *args):
-    """Run `script` with `args` in a fresh Python process; return its parsed `Result`.
-
-    A script that refuses to run on this backend (exit status `common.UNSUPPORTED`, one line on
-    stderr) gives a `Result` with `refused` set; any other failure raises RuntimeError.
-    """
-    start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, os.path.join(HERE, script), *args],
-        capture_output=True, text=True, cwd=HERE,
-    )
-    seconds = time.perf_counter() - start
-    if proc.returncode == common.UNSUPPORTED:
-        message = proc.stderr.strip().splitlines()[-1].removeprefix(f"{script}: ")
-        return Result(accuracy=None, train_seconds=None, seconds=seconds, refused=message)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{script} exited with {proc.returncode}:\n{proc.stderr[-2000:]}")
-    result = parse_output(proc.stdout)
-    result.seconds, result.output = seconds, proc.stdout
-    return result
-
-
+# ---------------------------------------------------------------------------------------------
+# What the scripts found, and the checks on it
+# ---------------------------------------------------------------------------------------------
 def next_letter(letter):
     return ALPHABET[ALPHABET.index(letter) + 1]
 
@@ -111,83 +54,443 @@ def all_correct(pairs):
     return bool(pairs) and all(out == next_letter(inp[-1]) for inp, out in pairs)
 
 
-def alphabet_from_a(result):
-    """Framing 5: did generation from 'A' walk A -> B ... Y -> Z?"""
-    return result.sections[""] == [(a, b) for a, b in zip(ALPHABET, ALPHABET[1:])]
-
-
-def started(result, header_prefix):
-    """Letters of a framing-5 generation under a header: 'KBCDEF' for the article's cold 'K'."""
-    pairs = next(v for k, v in result.sections.items() if k.startswith(header_prefix))
-    return pairs[0][0] + "".join(out for _, out in pairs)
-
-
-def cold_start(result):
-    return started(result, "New start:")
-
-
-def warm_start(result):
-    return started(result, "Warm start:")
-
-
 def follows_alphabet(letters):
     return all(b == next_letter(a) for a, b in zip(letters, letters[1:]))
 
 
-def falls_back_into_sequence(result):
-    """Framing 5: from a cold 'K', the model does not predict L, then follows the alphabet."""
-    letters = cold_start(result)
-    return letters[1] != "L" and follows_alphabet(letters[1:])
+def alphabet_from_a(found):
+    """Framing 5: did generation from 'A' walk A -> B ... Y -> Z?"""
+    return [tuple(p) for p in found["predictions"][""]] == list(zip(ALPHABET, ALPHABET[1:]))
 
 
-def batch_equals_alone(result):
-    """Framing 4: did the script find the same predictions in one batch and one at a time?"""
-    line = result.note("Same predictions in one batch")
-    return line is not None and ": yes" in line
+def started(found, header_prefix):
+    """Letters of a framing-5 generation under a header: 'KBCDEF' for the article's cold 'K'."""
+    pairs = next(v for k, v in found["predictions"].items() if k.startswith(header_prefix))
+    return pairs[0][0] + "".join(out for _, out in pairs)
 
 
-def distinct_accuracy(result):
-    """Framing 6: the accuracy on every distinct input, in percent."""
-    return float(re.search(r"(\d+\.\d\d)%$", result.note("Accuracy on all"))[1])
+def probe_verdict(found):
+    """Framing 5's probe, in a few words: 'the step count (29 of 29 probes)'."""
+    probe = found["probe"]
+    if probe["follows_count"] > probe["total"] / 2:
+        return f"the step count ({probe['follows_count']} of {probe['total']} probes)"
+    if probe["follows_letter"] > probe["total"] / 2:
+        return f"the letter ({probe['follows_letter']} of {probe['total']} probes)"
+    return (f"neither consistently (the step count in {probe['follows_count']}, the letter in "
+            f"{probe['follows_letter']}, of {probe['total']} probes)")
+
+
+def reads_letters(found):
+    """Framing 5's probe: most predictions follow the letter fed, not the steps since the reset."""
+    return found["probe"]["follows_letter"] > found["probe"]["total"] / 2
+
+
+def probe_answer(found, letters):
+    """What framing 5's model predicted after `letters`, fed from a reset (one of its probes)."""
+    return next(r["predicted"] for r in found["probe"]["results"] if r["letters"] == letters)
+
+
+@dataclass(frozen=True)
+class Check:
+    text: str  # what is checked, in a few words
+    held: object  # found (dict) -> bool
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str  # "1" .. "6" for the article's framings; "1@2000", "4-b1", ... for controls
+    script: str
+    title: str  # short: the table must fit 100 columns
+    article: float | None  # the article's accuracy; None: the article has no such run
+    epochs: int  # the epochs this row trains (scaled by --epoch-scale)
+    checks: tuple  # of Check
+    shows: str  # what this row can show, and what it cannot
+    args: tuple = ()  # options beyond --seed and --epochs
+    detail: object = None  # found -> a few words on what this run did, for the one-seed notes
+    metric: str = "accuracy"  # the figure the table shows, a key of the found dict
+    default: bool = True  # run unless --rows names others
+
+    @property
+    def control(self):
+        return self.article is None
+
+
+def at_100(found):
+    return found["accuracy"] == 100.0
+
+
+ROWS = [
+    Row("1", "01_naive_one_char.py", "one letter -> next", 84.00, 500,
+        (Check("all 25 right", at_100),),
+        "The article's 84.00% is below 100% and it blames the missing context; but every target "
+        "is the letter after the input letter. Row 1@2000 trains the same model longer."),
+    Row("1@2000", "01_naive_one_char.py", "the same, 2000 epochs", None, 2000,
+        (Check("all 25 right", at_100),),
+        "Control: framing 1's model, four times the epochs. If one letter lacked the context "
+        "to answer, more training could not help."),
+    Row("1@5000", "01_naive_one_char.py", "the same, 5000 epochs", None, 5000,
+        (Check("all 25 right", at_100),),
+        "Control: framing 1's model, ten times the epochs (as many as framing 4 trains)."),
+    Row("2", "02_window_features.py", "3-letter window as features", 86.96, 500,
+        (Check("all 23 right", at_100),),
+        "The article calls its lift over framing 1 'small, may or may not be real': see the "
+        "comparison 2 vs 1 across seeds."),
+    Row("3", "03_window_timesteps.py", "3-letter window, time steps", 100.00, 500,
+        (Check("100%, every window right", lambda f: at_100(f) and all_correct(f["predictions"][""])),),
+        "The article's result; the model maps three letters to the next, no state between samples."),
+    Row("4", "04_batch_state.py", "all 25 in one batch", 100.00, 5000,
+        (Check("100%", at_100),),
+        "The article credits state shared inside the batch; rows of a batch share none (the "
+        "script's demonstration). Rows 4@500, 4-b1 and 4-u32 change one thing each."),
+    Row("4@500", "04_batch_state.py", "the same, 500 epochs", None, 500,
+        (Check("100%", at_100),),
+        "Control: framing 4 with a tenth of the updates (500 full-batch updates)."),
+    Row("4-b1", "04_batch_state.py", "the same, batch size 1", None, 200,
+        (Check("100%", at_100),), "Control: framing 4's model and 5000 updates, but of batch "
+        "size 1 (200 epochs of 25), as framing 1 trains: full batch against one sample per update.",
+        args=("--batch-size", "1")),
+    Row("4-u32", "04_batch_state.py", "the same, 32 units", None, 5000,
+        (Check("100%", at_100),), "Control: framing 4 with framing 1's 32 units.",
+        args=("--units", "32")),
+    Row("5", "05_stateful.py", "stateful, one letter", 100.00, 300,
+        (Check("100%, A..Z from 'A'", lambda f: at_100(f) and alphabet_from_a(f)),
+         Check("reads its input (probe)", reads_letters)),
+        "The article's result holds; its reading ('learns the sequence') is what the probe "
+        "tests: letters whose value and position since the reset disagree.",
+        detail=lambda f: f"the probe follows {probe_verdict(f)}; cold {'-'.join(started(f, 'New start:'))}, "
+        f"warm {'-'.join(started(f, 'Warm start:'))}"),
+    Row("5r", "05_stateful.py", "the same, random starts", None, 300,
+        (Check("100%, A..Z from 'A'", lambda f: at_100(f) and alphabet_from_a(f)),
+         Check("reads its input (probe)", reads_letters),
+         Check("QRS -> T", lambda f: probe_answer(f, "QRS") == "T")),
+        "Corrected run: each pass starts at a random letter, so only the letter says what comes "
+        "next; the same epochs as the article.",
+        args=("--random-start",), detail=lambda f: f"the probe follows {probe_verdict(f)}"),
+    Row("5r@1500", "05_stateful.py", "random starts, 1500 epochs", None, 1500,
+        (Check("100%, A..Z from 'A'", lambda f: at_100(f) and alphabet_from_a(f)),
+         Check("reads its input (probe)", reads_letters),
+         Check("QRS -> T", lambda f: probe_answer(f, "QRS") == "T")),
+        "Control: the corrected run trained five times longer.",
+        args=("--random-start",), detail=lambda f: f"the probe follows {probe_verdict(f)}"),
+    Row("6", "06_variable_length.py", "1-5 letters, zero-padded", 98.90, 500,
+        (Check("at least 95%", lambda f: f["accuracy"] >= 95),),
+        "The article's figure is on its 1000 training draws of 114 distinct inputs (110 after "
+        "padding, since the padding 0 is also 'A'); row 6h holds some out.",
+        detail=lambda f: f"{f['distinct_accuracy']:.2f}% on the distinct inputs"),
+    Row("6h", "06_variable_length.py", "the same, 8 inputs held out", None, 500,
+        (Check("at least 95%", lambda f: f["accuracy"] >= 95),
+         Check("held-out inputs all right", lambda f: f["held_out_accuracy"] == 100.0)),
+        "Control: trained without 8 distinct inputs (runs of 3 and 4 letters from D, I, N, S); "
+        "scored on those it never saw.",
+        args=("--hold-out",), detail=lambda f: f"{f['held_out_accuracy']:.2f}% on the held-out inputs"),
+    Row("6s", "06_variable_length.py", "the same, shifted codes", None, 500,
+        (Check("at least 95%", lambda f: f["accuracy"] >= 95),),
+        "Demonstration, not run by default: letters coded 1..26 so the padding 0 is no letter; "
+        "all 114 inputs stay distinct after padding.",
+        args=("--shift-codes",), default=False,
+        detail=lambda f: f"{f['distinct_accuracy']:.2f}% on the {f['distinct_after_padding']} distinct inputs"),
+]
+ROWS_BY_LABEL = {row.label: row for row in ROWS}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    first: str  # row label, optionally "label:metric"
+    second: str
+    question: str
+
+    def values(self, label_metric, runs):
+        label, _, metric = label_metric.partition(":")
+        return [found[metric or ROWS_BY_LABEL[label].metric] for found in runs[label]]
+
+
+COMPARISONS = [
+    Comparison("2", "1", "a window of three letters as features against one letter"),
+    Comparison("3", "2", "the window as time steps against as features"),
+    Comparison("4", "1", "the article's batch-state framing against framing 1"),
+    Comparison("1@2000", "1", "framing 1 trained four times longer"),
+    Comparison("1@5000", "1@2000", "framing 1 trained ten times longer, against four"),
+    Comparison("4", "4@500", "framing 4 with ten times the updates"),
+    Comparison("4", "4-b1", "full-batch updates against batch size 1, 5000 updates each"),
+    Comparison("4-u32", "4", "32 units against 16, framing 4's training"),
+    Comparison("5r", "5", "random starts against every pass from 'A'"),
+    Comparison("5r@1500", "5r", "random starts, five times the epochs"),
+    Comparison("6h:held_out_accuracy", "6h", "held-out inputs against the training samples"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Interval:
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    @property
+    def shown(self):
+        """The difference is shown when its 95% interval leaves out zero."""
+        return self.n >= 2 and (self.low > 0 or self.high < 0)
+
+
+def paired_difference(first, second, confidence=0.95):
+    """Mean of `first[i] - second[i]` with a Student t confidence interval (scipy.stats).
+
+    Pairs come from the same seeds. With one pair there is no interval (low and high are nan).
+    When every difference is the same, the interval is that value: no spread to widen it.
+    """
+    import numpy as np
+    from scipy import stats
+
+    if len(first) != len(second) or not first:
+        raise ValueError("paired values need the same, non-zero number of seeds")
+    diffs = np.asarray(first, dtype=float) - np.asarray(second, dtype=float)
+    mean = float(diffs.mean())
+    if len(diffs) < 2:
+        return Interval(mean, math.nan, math.nan, len(diffs))
+    if np.all(diffs == diffs[0]):
+        return Interval(mean, mean, mean, len(diffs))
+    low, high = stats.ttest_rel(first, second).confidence_interval(confidence)
+    return Interval(mean, float(low), float(high), len(diffs))
+
+
+def comparison_line(comparison, runs):
+    interval = paired_difference(comparison.values(comparison.first, runs), comparison.values(comparison.second, runs))
+    name = f"{comparison.first.replace(':held_out_accuracy', ' held-out')} vs {comparison.second}"
+    if interval.n < 2:
+        return f"{name}: {interval.mean:+.1f} points (one seed: no interval): {comparison.question}"
+    verdict = "shown" if interval.shown else "not shown"
+    return (
+        f"{name}: {interval.mean:+.1f} points (95% CI {interval.low:+.1f} to {interval.high:+.1f} "
+        f"over {interval.n} seeds): {verdict}; {comparison.question}"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the scripts
+# ---------------------------------------------------------------------------------------------
+class ScriptFailed(RuntimeError):
+    pass
 
 
 @dataclass
-class Framing:
-    label: str  # "1" .. "6", or "4s" for the shuffled control of framing 4
-    script: str
-    title: str
-    article_accuracy: float | None  # None: the article has no such run
-    claim: str  # what the article says of this run
-    held: object  # Result -> bool: did the claim hold in this run?
-    args: tuple = ()  # options beyond --seed
-    detail: object = None  # Result -> str: what to add to the claim, or None
+class Run:
+    """One row for one seed: its process while it runs, then what it found."""
+
+    row: Row
+    seed: int
+    epochs: int
+    proc: subprocess.Popen | None = None
+    json_path: str = ""
+    started: float = 0.0
+    seconds: float = 0.0
+    epochs_done: int = 0
+    stderr_lines: list = field(default_factory=list)
+    found: dict | None = None  # None while running, or if refused
+    refused: str | None = None
 
 
-FRAMINGS = [
-    Framing("1", "01_naive_one_char.py", "one char -> one char", 84.00,
-            "does not learn all 25 (below 100%)", lambda r: r.accuracy < 100),
-    Framing("2", "02_window_features.py", "3-char window as features", 86.96,
-            "still below 100%", lambda r: r.accuracy < 100),
-    Framing("3", "03_window_timesteps.py", "3-char window as time steps", 100.00,
-            "100%, all 23 windows right", lambda r: r.accuracy == 100 and all_correct(r.sections[""])),
-    Framing("4", "04_batch_state.py", "state within a batch", 100.00, "100%",
-            lambda r: r.accuracy == 100),
-    Framing("4s", "04_batch_state.py", "the same, batch shuffled every epoch", None,
-            "its reason: the LSTM uses the order inside the batch, so predictions alone differ "
-            "and a shuffled batch does worse",
-            lambda r: not batch_equals_alone(r) and r.accuracy < 100, args=("--shuffle",),
-            detail=lambda r: "same predictions alone as in the batch: "
-            + ("yes" if batch_equals_alone(r) else "no")),
-    Framing("5", "05_stateful.py", "stateful, one char -> one char", 100.00,
-            "100%, A..Z from 'A'; a cold 'K' falls back into the alphabet, a warm-up "
-            "on A..J would make 'K' continue",
-            lambda r: r.accuracy == 100 and alphabet_from_a(r) and falls_back_into_sequence(r)
-            and follows_alphabet(warm_start(r)),
-            detail=lambda r: f"cold {'-'.join(cold_start(r))}, warm {'-'.join(warm_start(r))}"),
-    Framing("6", "06_variable_length.py", "variable length -> one char", 98.90,
-            "learns 1-5 letter prefixes (at least 95%)", lambda r: r.accuracy >= 95,
-            detail=lambda r: f"{distinct_accuracy(r):.2f}% on all 114 distinct inputs"),
-]
+def scaled_epochs(row, scale):
+    return max(1, round(row.epochs * scale))
+
+
+def start_run(run, threads, folder):
+    """Start `run`'s script in a new process, with `threads` CPU threads for TensorFlow."""
+    run.json_path = os.path.join(folder, f"{run.row.label}-{run.seed}.json".replace("@", "at"))
+    env = dict(os.environ)
+    # TensorFlow's two thread pools; OMP for PyTorch. Fewer threads than cores per process, so
+    # parallel runs do not fight; these tiny models gain nothing from more (see the README).
+    for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
+        env[name] = str(threads)
+    command = [
+        sys.executable, os.path.join(HERE, run.row.script), *run.row.args,
+        "--seed", str(run.seed), "--epochs", str(run.epochs), "--json", run.json_path,
+    ]
+    run.started = time.perf_counter()
+    run.proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=HERE, env=env,
+    )
+
+    def read_progress():  # "Epoch 50/500 - loss: ..." lines from the script's progress callback
+        for line in run.proc.stderr:
+            run.stderr_lines.append(line)
+            match = re.match(r"Epoch (\d+)/\d+ ", line)
+            if match:
+                run.epochs_done = int(match[1])
+
+    reader = threading.Thread(target=read_progress, daemon=True)
+    reader.start()
+    run.reader = reader
+
+
+def finish_run(run):
+    """Read what a finished run wrote; raise ScriptFailed if it failed."""
+    run.reader.join()
+    run.seconds = time.perf_counter() - run.started
+    status = run.proc.returncode
+    name = os.path.basename(run.row.script)
+    if status == common.UNSUPPORTED:
+        lines = "".join(run.stderr_lines).strip().splitlines()
+        run.refused = (lines[-1] if lines else "refused").removeprefix(f"{name}: ")
+        return
+    if status != 0:
+        tail = "".join(run.stderr_lines).strip().splitlines()
+        raise ScriptFailed(f"{name} {' '.join(run.row.args)} --seed {run.seed} exited with status "
+                           f"{status}: {tail[-1] if tail else 'no message'}")
+    with open(run.json_path, encoding="utf-8") as file:
+        run.found = json.load(file)
+    run.epochs_done = run.epochs
+
+
+class Progress:
+    """Which runs are going and how far, on stderr: a redrawn block on a terminal, else a line
+    every `every` seconds."""
+
+    def __init__(self, total, stream=None, every=15.0):
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self.every = every
+        self.start = time.perf_counter()
+        self.last = -math.inf
+        self.drawn = 0  # lines drawn last time (terminal)
+
+    def status(self, running, done):
+        elapsed = time.perf_counter() - self.start
+        head = f"{done}/{self.total} runs done, {len(running)} running, {elapsed:.0f} s"
+        items = [f"{r.row.label} seed {r.seed}: epoch {r.epochs_done}/{r.epochs}" for r in running]
+        return head, items
+
+    def update(self, running, done, force=False):
+        now = time.perf_counter()
+        if self.live:
+            if not force and now - self.last < 0.5:
+                return
+            head, items = self.status(running, done)
+            lines = [head] + [f"  {item}" for item in items]
+            text = f"\x1b[{self.drawn}F" if self.drawn else ""  # back to the block's first line
+            text += "".join(f"\x1b[2K{line}\n" for line in lines)
+            text += "\x1b[2K\n" * max(0, self.drawn - len(lines))  # clear lines no longer used
+            self.stream.write(text)
+            self.drawn = max(self.drawn, len(lines))
+        else:
+            if not force and now - self.last < self.every:
+                return
+            head, items = self.status(running, done)
+            self.stream.write(f"[{head}] " + "; ".join(items) + "\n")
+        self.stream.flush()
+        self.last = now
+
+
+def run_study(rows, seeds, jobs, scale, progress=None):
+    """Run every row for every seed, `jobs` processes at a time; return {label: [found, ...]}.
+
+    Lists are in seed order. A refused row maps to the refusal message (a str) instead.
+    The longest runs (framing 6's) start first, so the two CPUs finish close together.
+    """
+    threads = max(1, (os.cpu_count() or 1) // jobs)
+    pending = [Run(row, seed, scaled_epochs(row, scale)) for row in rows for seed in seeds]
+    pending.sort(key=lambda run: -run.epochs * (40 if run.row.script.startswith("06") else 1))
+    progress = progress or Progress(len(pending))
+    running, finished = [], []
+    with tempfile.TemporaryDirectory(prefix="reproduce-") as folder:
+        try:
+            while pending or running:
+                while pending and len(running) < jobs:
+                    run = pending.pop(0)
+                    start_run(run, threads, folder)
+                    running.append(run)
+                for run in [r for r in running if r.proc.poll() is not None]:
+                    running.remove(run)
+                    finish_run(run)
+                    finished.append(run)
+                progress.update(running, len(finished))
+                time.sleep(0.1)
+        finally:
+            for run in running:  # a failure or Ctrl-C: stop the others too
+                run.proc.kill()
+                run.proc.wait()
+        progress.update([], len(finished), force=True)
+    runs = {}
+    for row in rows:
+        mine = sorted((r for r in finished if r.row is row), key=lambda r: r.seed)
+        refused = next((r.refused for r in mine if r.refused is not None), None)
+        runs[row.label] = refused if refused is not None else [
+            {**r.found, "seconds": r.seconds} for r in mine
+        ]
+    return runs
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables, notes, chart
+# ---------------------------------------------------------------------------------------------
+def percent(value):
+    return "-" if value is None else f"{value:.2f}%"
+
+
+def held_counts(row, found_list):
+    """'k/N' for each check of `row`, in order, joined by ', '."""
+    return ", ".join(f"{sum(bool(check.held(f)) for f in found_list)}/{len(found_list)}" for check in row.checks)
+
+
+def one_seed_table(rows, runs):
+    lines = [
+        "| # | Framing | Article | This run | Held | Training s | Total s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        found = runs[row.label]
+        if isinstance(found, str):
+            lines.append(f"| {row.label} | {row.title} | {percent(row.article)} | not run | refused | | |")
+            continue
+        (found,) = found
+        held = ", ".join("yes" if check.held(found) else "**no**" for check in row.checks)
+        lines.append(
+            f"| {row.label} | {row.title} | {percent(row.article)} | {percent(found[row.metric])} "
+            f"| {held} | {found['train_seconds']:.1f} | {found['seconds']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def study_table(rows, runs, first_seed):
+    lines = [
+        f"| # | Framing | Article | Seed {first_seed} | Mean ± SD | Min-max | Held in |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    import statistics
+
+    for row in rows:
+        found = runs[row.label]
+        if isinstance(found, str):
+            lines.append(f"| {row.label} | {row.title} | {percent(row.article)} | refused | | | |")
+            continue
+        values = [f[row.metric] for f in found]
+        spread = statistics.stdev(values) if len(values) > 1 else 0.0
+        lines.append(
+            f"| {row.label} | {row.title} | {percent(row.article)} | {percent(values[0])} "
+            f"| {statistics.mean(values):.2f} ± {spread:.2f} | {min(values):.2f}-{max(values):.2f} "
+            f"| {held_counts(row, found)} |"
+        )
+    return "\n".join(lines)
+
+
+def checks_text(rows, runs, one_seed):
+    """Below the table: per row, what each check is and what the row can show."""
+    lines = []
+    for row in rows:
+        found = runs[row.label]
+        if isinstance(found, str):
+            lines.append(f"- {row.label}: refused on this backend: {found}")
+            continue
+        checks = "; ".join(f"({chr(97 + i)}) {c.text}" for i, c in enumerate(row.checks)) if len(row.checks) > 1 \
+            else row.checks[0].text
+        text = f"{row.label}: checked: {checks}. {row.shows}"
+        if one_seed and row.detail is not None:
+            text += f" This run: {row.detail(found[0])}."
+        lines.append(textwrap.fill(text, 100, initial_indent="- ", subsequent_indent="  "))
+    return "\n".join(lines)
 
 
 def versions():
@@ -213,99 +516,193 @@ def versions():
     )
 
 
-def table(rows):
-    """The Markdown table of (Framing, Result) rows."""
-    lines = [
-        "| # | Framing | Article | This run | Article's claim | Held | Training s | Total s |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for framing, result in rows:
-        article = "-" if framing.article_accuracy is None else f"{framing.article_accuracy:.2f}%"
-        if result.refused is not None:
-            lines.append(
-                f"| {framing.label} | {framing.title} | {article} | not run "
-                f"| refused on this backend: {result.refused} | - | | {result.seconds:.1f} |"
-            )
+def plot(rows, runs, path, subtitle):
+    """One seed: bars, the article's figure against this run's. Several: every seed as a point,
+    the mean with its 95% interval, the article's figure as a marker, per row."""
+    import numpy as np
+    from matplotlib.figure import Figure
+    from scipy import stats
+
+    figure = Figure(figsize=(max(8, 0.9 * len(rows) + 2), 4.8), layout="constrained")
+    axes = figure.subplots()
+    several = any(not isinstance(runs[r.label], str) and len(runs[r.label]) > 1 for r in rows)
+    rng = np.random.default_rng(0)  # jitter of the points only
+    for i, row in enumerate(rows):
+        found = runs[row.label]
+        if isinstance(found, str):
+            axes.text(i, 2, "refused\non this\nbackend", ha="center", fontsize=7)
             continue
-        held = "yes" if framing.held(result) else "**no**"
-        claim = framing.claim
-        if framing.detail is not None:
-            claim += f" (got: {framing.detail(result)})"
-        train = "" if result.train_seconds is None else f"{result.train_seconds:.1f}"
-        lines.append(
-            f"| {framing.label} | {framing.title} | {article} | {result.accuracy:.2f}% "
-            f"| {claim} | {held} | {train} | {result.seconds:.1f} |"
-        )
-    return "\n".join(lines)
-
-
-def plot(rows, path, subtitle):
-    """Save a bar chart of the article's accuracy against this run's, framing by framing."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # draw to a file; no window, no display needed
-    import matplotlib.pyplot as plt
-
-    width = 0.4
-    figure, axes = plt.subplots(figsize=(10, 4.5), layout="constrained")
-    for i, (framing, result) in enumerate(rows):
-        if framing.article_accuracy is not None:
-            bar = axes.bar(i - width / 2, framing.article_accuracy, width, color="tab:gray")
-            axes.bar_label(bar, fmt="%.2f", fontsize=7)
+        values = np.array([f[row.metric] for f in found])
+        if several:
+            axes.scatter(i + rng.uniform(-0.15, 0.15, len(values)), values, s=12, color="tab:blue",
+                         alpha=0.6, label="one seed" if i == 0 else None)
+            mean = values.mean()
+            if len(values) > 1 and values.std() > 0:
+                low, high = stats.t.interval(0.95, len(values) - 1, loc=mean, scale=stats.sem(values))
+            else:
+                low = high = mean
+            axes.errorbar(i + 0.3, mean, yerr=[[mean - low], [high - mean]], fmt="o", color="black",
+                          capsize=3, markersize=4, label="mean, 95% CI" if i == 0 else None)
         else:
-            axes.text(i - width / 2, 2, "no such\nrun in the\narticle", ha="center", fontsize=7)
-        if result.refused is None:
-            bar = axes.bar(i + width / 2, result.accuracy, width, color="tab:blue")
+            bar = axes.bar(i + 0.2, values[0], 0.4, color="tab:blue", label="this run" if i == 0 else None)
             axes.bar_label(bar, fmt="%.2f", fontsize=7)
-        else:
-            axes.text(i + width / 2, 2, "refused\non this\nbackend", ha="center", fontsize=7)
-    axes.bar(0, 0, color="tab:gray", label="the article")  # legend entries only
-    axes.bar(0, 0, color="tab:blue", label="this run")
-    labels = [framing.label + "\n" + textwrap.fill(framing.title, 16) for framing, _ in rows]
-    axes.set_xticks(range(len(rows)), labels, fontsize=8)
-    axes.set(ylabel="accuracy on the training data, %", ylim=(0, 112))
-    axes.legend(loc="upper left", ncols=2, fontsize=8)
-    axes.set_title(f"The article's six framings, reproduced\n{subtitle}", fontsize=10)
+        if row.article is not None:
+            if several:
+                axes.scatter(i, row.article, marker="D", s=40, facecolor="none", edgecolor="tab:red",
+                             label="the article" if i == 0 else None, zorder=3)
+            else:
+                bar = axes.bar(i - 0.2, row.article, 0.4, color="tab:gray", label="the article" if i == 0 else None)
+                axes.bar_label(bar, fmt="%.2f", fontsize=7)
+    labels = [
+        row.label + "\n" + textwrap.fill(row.title, 14) + ("\n(control)" if row.control else "")
+        for row in rows
+    ]
+    axes.set_xticks(range(len(rows)), labels, fontsize=7)
+    axes.set(ylabel="accuracy, %", ylim=(0, 128), yticks=range(0, 101, 20))
+    axes.grid(axis="y", alpha=0.3)
+    axes.legend(loc="upper center", ncols=3, fontsize=8)
+    what = "the article's framings and control runs"
+    axes.set_title(f"{what}\n{subtitle}", fontsize=10)
     common.write_atomically(path, lambda partial: figure.savefig(partial, format="png", dpi=100))
-    plt.close(figure)
 
 
-def main(argv=None):
+# ---------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------
+def fraction(text):
+    """argparse type: a number in (0, 1]."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise common.argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise common.argparse.ArgumentTypeError(f"must be above 0 and at most 1, got {text}")
+    return value
+
+
+def parse_args(argv):
     parser = common.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--seed", type=common.non_negative_int, default=7,
-        help="seed passed to every script (default: 7)",
+        help="the first seed; every script gets it (default: 7, the article's)",
     )
     parser.add_argument(
-        "--framings", nargs="+", choices=[f.label for f in FRAMINGS],
-        default=[f.label for f in FRAMINGS], metavar="N",
-        help="which runs, of 1 2 3 4 4s 5 6 (4s: framing 4's shuffled control; default: all)",
+        "--seeds", type=common.positive_int, default=1, metavar="N",
+        help="run every row for N consecutive seeds from --seed (default: 1)",
+    )
+    parser.add_argument(
+        "--rows", nargs="+", choices=list(ROWS_BY_LABEL), metavar="ROW",
+        default=[row.label for row in ROWS if row.default],
+        help=f"which rows, of {' '.join(ROWS_BY_LABEL)} (default: all but "
+        f"{' '.join(row.label for row in ROWS if not row.default)})",
+    )
+    parser.add_argument(
+        "--jobs", type=common.positive_int, default=os.cpu_count() or 1, metavar="N",
+        help=f"script processes at once, each with its share of the CPU threads (default: "
+        f"{os.cpu_count() or 1}, the number of CPUs)",
+    )
+    parser.add_argument(
+        "--epoch-scale", type=fraction, default=1.0, metavar="F",
+        help="multiply every row's epochs by F, at least 1 epoch, for a quick smoke run; the "
+        "figures are then not the article's, and the output says so (default: 1)",
     )
     parser.add_argument(
         "--plot", type=common.png_file, metavar="FILE.png",
-        help="also save a chart of the article's accuracy against this run's (default: none)",
+        help="also save a chart: the article's accuracy against this run's; with several seeds, "
+        "every seed as a point and the mean with its interval (default: none)",
     )
-    args = parser.parse_args(argv)
-    rows = []
-    for framing in FRAMINGS:
-        if framing.label in args.framings:
-            print(f"Running {framing.label}: {framing.script} {' '.join(framing.args)}...", file=sys.stderr, flush=True)
-            rows.append((framing, run_script(framing.script, "--seed", str(args.seed), *framing.args)))
-    print(table(rows))
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    rows = [row for row in ROWS if row.label in args.rows]
+    seeds = list(range(args.seed, args.seed + args.seeds))
+    start = time.perf_counter()
+    try:
+        runs = run_study(rows, seeds, args.jobs, args.epoch_scale)
+    except ScriptFailed as error:
+        print(f"reproduce.py: {error}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - start
+    one_seed = len(seeds) == 1
+    print(one_seed_table(rows, runs) if one_seed else study_table(rows, runs, args.seed))
     print()
-    for framing, result in rows:  # the scripts' own checks and extra measurements
-        for note in result.notes:
-            print(f"- {framing.label}: {note}")
+    print("Checks, and what each row can show:")
+    print(checks_text(rows, runs, one_seed))
+    if one_seed:
+        print()
+        for row in rows:  # the scripts' own checks and extra measurements
+            if not isinstance(runs[row.label], str):
+                for note in runs[row.label][0].get("notes", []):
+                    print(f"- {row.label}: {note}")
+    comparisons = [c for c in COMPARISONS if all(
+        label.partition(":")[0] in args.rows and not isinstance(runs[label.partition(":")[0]], str)
+        for label in (c.first, c.second))]
+    if comparisons and not one_seed:
+        print()
+        print("Paired differences over the same seeds, accuracy in points (95% CI, Student t):")
+        for comparison in comparisons:
+            print(comparison_line(comparison, runs))
     print()
-    print(f"Seed {args.seed}. {versions()}.")
-    total = sum(result.seconds for _, result in rows)
-    print(f"Total: {total:.1f} s.")
+    scale = "" if args.epoch_scale == 1 else f" Epochs scaled by {args.epoch_scale}: not the article's settings."
+    which = f"Seed {args.seed}" if one_seed else f"Seeds {seeds[0]}-{seeds[-1]} ({len(seeds)})"
+    print(f"{which}, {args.jobs} job(s) at a time.{scale} {versions()}.")
+    print(f"Took {seconds:.1f} s.")
     if args.plot:
         import keras
 
-        plot(rows, args.plot, f"seed {args.seed}, Keras {keras.__version__}, {keras.backend.backend()} backend")
+        subtitle = f"{which.lower()}, Keras {keras.__version__}, {keras.backend.backend()} backend{scale and ', epochs scaled'}"
+        plot(rows, runs, args.plot, subtitle)
         print(f"Saved the chart to {args.plot}.")
     return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The article-format text a script prints, read back (the tests compare it with the JSON)
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Printed:
+    """What one script printed: the `Model Accuracy:` figure, the prediction sections (a header
+    line -> (input, output) pairs; "" for the block right after the accuracy line) and other
+    lines after the accuracy line (`notes`)."""
+
+    accuracy: float
+    train_seconds: float | None
+    sections: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+    def note(self, prefix):
+        return next((line for line in self.notes if line.startswith(prefix)), None)
+
+
+PREDICTION = re.compile(r"^(?:\[(?P<letters>[^\]]*)\]|(?P<letter>[A-Z])) -> (?P<out>[A-Z])$")
+HEADER = re.compile(r"^(New start:|Warm start:).*|.*:$")
+
+
+def parse_output(text):
+    """Read a script's standard output back into a `Printed`; ValueError if it is malformed."""
+    accuracy = re.search(r"^Model Accuracy: (\d+\.\d\d)%$", text, re.MULTILINE)
+    if not accuracy:
+        raise ValueError("no 'Model Accuracy: NN.NN%' line in the output")
+    took = re.search(r"^Training took (\d+\.\d) s$", text, re.MULTILINE)
+    result = Printed(accuracy=float(accuracy[1]), train_seconds=float(took[1]) if took else None)
+    header = ""
+    result.sections[header] = []
+    for line in text[accuracy.end() :].splitlines():
+        match = PREDICTION.match(line.strip())
+        if match is None and HEADER.match(line):
+            header = line.strip()
+            result.sections[header] = []
+        elif match is None:
+            if line.strip():
+                result.notes.append(line.strip())
+        elif match["letter"]:
+            result.sections[header].append((match["letter"], match["out"]))
+        else:
+            letters = "".join(re.findall(r"'([A-Z])'", match["letters"]))
+            result.sections[header].append((letters, match["out"]))
+    return result
 
 
 if __name__ == "__main__":

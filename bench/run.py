@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
-from reproduce import FRAMINGS, versions  # noqa: E402
+from reproduce import ROWS_BY_LABEL, versions  # noqa: E402
 
 ARTICLE_EPOCHS = {1: 500, 2: 500, 3: 500, 4: 5000, 5: 300, 6: 500}
 
@@ -55,7 +55,7 @@ WRAPPER = (
 
 def commands(number, scale):
     epochs = max(1, round(ARTICLE_EPOCHS[number] * scale))
-    script = next(f.script for f in FRAMINGS if f.label == str(number))
+    script = ROWS_BY_LABEL[str(number)].script
     literal = [sys.executable, os.path.join(HERE, "literal_port.py"), str(number), "--epochs-scale", str(scale)]
     project = [sys.executable, os.path.join(ROOT, script), "--epochs", str(epochs)]
     return literal, project

@@ -92,6 +92,50 @@ def test_all_subsequences_are_exactly_what_the_sampler_can_draw():
     assert all(target == pattern[-1] + 1 for pattern, target in zip(data_x, data_y))
 
 
+HELD_OUT = [(3, 4, 5), (3, 4, 5, 6), (8, 9, 10), (8, 9, 10, 11)]  # DEF, DEFG, IJK, IJKL
+
+
+def test_random_subsequences_exclude_draws_none_of_the_excluded():
+    data_x, data_y = common.random_subsequences(1000, 5, seed=7, exclude=HELD_OUT)
+    assert len(data_x) == len(data_y) == 1000
+    assert not {tuple(x) for x in data_x} & set(HELD_OUT)
+    assert all(target == pattern[-1] + 1 for pattern, target in zip(data_x, data_y))
+    # The same stream of draws with the excluded ones skipped, not a different stream.
+    article_x, article_y = article_draws(2000, 5, 7)
+    kept = [(x, t) for x, t in zip(article_x, article_y) if tuple(x) not in HELD_OUT][:1000]
+    assert list(zip(data_x, data_y)) == kept
+
+
+@pytest.mark.parametrize("empty", [(), [], set()])
+def test_random_subsequences_empty_exclude_draws_what_the_article_draws(empty):
+    assert common.random_subsequences(1000, 5, seed=7, exclude=empty) == article_draws(1000, 5, 7)
+
+
+def test_random_subsequences_refuses_to_exclude_everything():
+    everything = [tuple(x) for x in common.all_subsequences(2)[0]]
+    with pytest.raises(ValueError):
+        common.random_subsequences(10, 2, seed=7, exclude=everything)
+
+
+def test_padding_with_the_articles_codes_merges_4_of_the_114_inputs():
+    all_x, _ = common.all_subsequences(5)
+    assert common.distinct_rows(common.pad_left(all_x, 5)) == 110  # 0 is padding and 'A'
+    np.testing.assert_array_equal(common.pad_left([[0, 1]], 5), common.pad_left([[1]], 5))  # AB == B
+
+
+def test_shifted_padding_keeps_all_114_inputs_distinct():
+    all_x, _ = common.all_subsequences(5)
+    x = common.pad_left(all_x, 5, shift=1)
+    assert x.shape == (114, 5, 1)
+    assert common.distinct_rows(x) == 114
+    np.testing.assert_allclose(common.pad_left([[0, 1]], 5, shift=1)[0, :, 0], np.array([0, 0, 0, 1, 2]) / 26)
+    np.testing.assert_allclose(common.pad_left([[25]], 1, shift=1)[0, :, 0], [1.0])  # Z = 26/26
+
+
+def test_distinct_rows_counts_identical_samples_once():
+    assert common.distinct_rows(np.array([[[0], [1]], [[0], [1]], [[1], [0]]])) == 2
+
+
 def test_normalize_divides_by_26_as_float32():
     x = common.normalize([0, 13, 25])
     assert x.dtype == np.float32

@@ -4,6 +4,7 @@ Two epochs teach nothing, so these tests check the format and the count of what 
 not the accuracy; tests/test_reproduce.py checks the article's claims at full settings.
 """
 
+import json
 import os
 import re
 import signal
@@ -28,6 +29,7 @@ SCRIPTS = {
             "": 25,
             "New start:  K": 5,
             "Warm start:  ABCDEFGHIJ fed first, then K": 5,
+            "Probe, letters fed from a reset -> prediction:": 29,
             "Explicit state, 3 sequences in one batch:": 0,
         },
     ),
@@ -62,7 +64,7 @@ def check_articles_format(script, out):
     assert 0 <= result.accuracy <= 100
     assert {header: len(pairs) for header, pairs in result.sections.items()} == sections
     if script == "06_variable_length.py":
-        assert re.fullmatch(r"Accuracy on all 114 distinct inputs: \d+\.\d\d%", result.notes[0])
+        assert re.fullmatch(r"Accuracy on all 114 distinct inputs \(110 after padding\): \d+\.\d\d%", result.notes[0])
     lengths = {len(inp) for inp, _ in result.sections[""]}
     if script == "06_variable_length.py":
         assert lengths <= INPUT_LENGTHS[script]  # 20 picks need not show every length
@@ -70,9 +72,21 @@ def check_articles_format(script, out):
         assert lengths == INPUT_LENGTHS[script]
 
 
+def check_json_agrees_with_the_text(found, printed):
+    """What a script wrote with --json is what it printed: accuracy, predictions, notes."""
+    assert f"{found['accuracy']:.2f}" == f"{printed.accuracy:.2f}"
+    assert f"{found['train_seconds']:.1f}" == f"{printed.train_seconds:.1f}"
+    sections = {header: [tuple(pair) for pair in pairs] for header, pairs in found["predictions"].items()}
+    printed_sections = {h: p for h, p in printed.sections.items() if p}  # headers with predictions
+    assert sections == printed_sections
+    for note in found.get("notes", []):
+        assert note in printed.notes
+
+
 @pytest.mark.parametrize("script", SCRIPTS)
-def test_script_runs_and_prints_the_articles_format(script):
-    proc = run(script, "--epochs", "2")
+def test_script_runs_and_prints_the_articles_format(script, tmp_path):
+    target = tmp_path / "found.json"
+    proc = run(script, "--epochs", "2", "--json", str(target))
     assert proc.returncode == 0, proc.stderr
     check_articles_format(script, proc.stdout)
     # Progress goes to stderr, so stdout is the results alone. Not a terminal here: plain lines.
@@ -80,6 +94,10 @@ def test_script_runs_and_prints_the_articles_format(script):
     progress = re.findall(line, proc.stderr, re.MULTILINE)
     assert progress == ["1", "2"]
     assert "Epoch" not in proc.stdout
+    found = json.loads(target.read_text())
+    assert (found["script"], found["seed"], found["epochs"]) == (script, 7, 2)
+    check_json_agrees_with_the_text(found, parse_output(proc.stdout))
+    assert os.listdir(tmp_path) == ["found.json"]
 
 
 @pytest.mark.parametrize("script", ["03_window_timesteps.py", "05_stateful.py"])
@@ -152,25 +170,92 @@ def test_stateful_predict_warms_up_then_generates():
     assert [fed for fed, _ in steps[1:]] == [out for _, out in steps[:-1]]  # each fed back
 
 
-def test_framing_4_predicts_the_same_alone_as_in_the_batch():
-    # Holds whatever the training: no state passes between the rows of a batch.
-    result = parse_output(run("04_batch_state.py", "--epochs", "3", "--quiet").stdout)
-    assert ": yes" in result.note("Same predictions in one batch of 25 and one at a time")
-    in_batch = dict(result.sections[""])
-    for letter, alone in result.sections["Test a Random Pattern:"]:  # predicted one at a time
-        assert in_batch[letter] == alone
+def test_framing_4_batch_and_alone_recomputed_from_the_saved_model(tmp_path):
+    # Recomputed here from the trained weights, not read from the "yes" the script printed.
+    import common
+    import keras
+    import numpy as np
+
+    path = tmp_path / "framing4.keras"
+    proc = run("04_batch_state.py", "--epochs", "3", "--quiet", "--save", str(path))
+    assert proc.returncode == 0, proc.stderr
+    printed = parse_output(proc.stdout)
+    model = keras.models.load_model(path)
+    data_x, _ = common.fixed_length_pairs(1)
+    X = common.as_time_steps(data_x)
+    in_batch = model.predict(X, batch_size=25, verbose=0)
+    alone = np.concatenate([model.predict(X[i : i + 1], verbose=0) for i in range(25)])
+    np.testing.assert_allclose(in_batch, alone, atol=1e-5)  # no state passes between rows
+    assert [out for _, out in printed.sections[""]] == common.decode(in_batch)
+    for letter, out in printed.sections["Test a Random Pattern:"]:  # predicted one at a time
+        assert common.decode(alone[common.CHAR_TO_INT[letter] : common.CHAR_TO_INT[letter] + 1]) == [out]
+    claimed = "yes" if common.decode(in_batch) == common.decode(alone) else "NO"
+    assert printed.note("Same predictions in one batch of 25 and one at a time").split(": ")[1].startswith(claimed)
 
 
-def test_framing_5_explicit_state_equals_the_stateful_model():
-    # Holds whatever the training: the same weights, the state held by the caller.
-    result = parse_output(run("05_stateful.py", "--epochs", "2", "--quiet").stdout)
-    assert ": yes" in result.note("Explicit state equals the stateful model")
-    rows = dict(line.split(" => ") for line in result.notes if " => " in line)
-    from_a = "".join(out for _, out in result.sections[""])
-    assert rows["A (cold)"] == from_a[:5]  # batch of 3 vs the stateful model's batch of 1
-    assert rows["K (cold)"] == "".join(out for _, out in result.sections["New start:  K"])
-    warm = result.sections["Warm start:  ABCDEFGHIJ fed first, then K"]
-    assert rows["K (warm, after ABCDEFGHIJ)"] == "".join(out for _, out in warm)
+def explicit_state_model(loaded, units=16):
+    """Framing 5's trained weights in a model whose state the caller passes in and gets back."""
+    import keras
+
+    letter_in = keras.Input(shape=(1, 1))
+    h_in, c_in = keras.Input(shape=(units,)), keras.Input(shape=(units,))
+    out, h_out, c_out = keras.layers.LSTM(units, return_state=True, name="lstm")(letter_in, initial_state=[h_in, c_in])
+    probabilities = keras.layers.Dense(26, activation="softmax", name="dense")(out)
+    explicit = keras.Model([letter_in, h_in, c_in], [probabilities, h_out, c_out])
+    explicit.get_layer("lstm").cell.set_weights(loaded.get_layer("lstm").cell.get_weights())
+    explicit.get_layer("dense").set_weights(loaded.get_layer("dense").get_weights())
+    return explicit
+
+
+def test_framing_5_explicit_state_recomputed_from_the_saved_model(tmp_path):
+    # Recomputed here: walk A..Y through the stateful model and through the same weights with
+    # the state held by the test; compare with each other and with what the script printed.
+    import common
+    import keras
+    import numpy as np
+
+    path, found_path = tmp_path / "framing5.keras", tmp_path / "found.json"
+    proc = run("05_stateful.py", "--epochs", "3", "--quiet", "--save", str(path), "--json", str(found_path))
+    assert proc.returncode == 0, proc.stderr
+    printed = parse_output(proc.stdout)
+    loaded = keras.models.load_model(path)
+    explicit = explicit_state_model(loaded)
+    h = c = np.zeros((1, 16), "float32")
+    loaded.get_layer("lstm").reset_state()
+    for index in range(25):
+        x = common.normalize(np.reshape([index], (1, 1, 1)))
+        by_layer = loaded.predict_on_batch(x)
+        by_us, h, c = explicit.predict_on_batch([x, h, c])
+        np.testing.assert_allclose(by_layer, by_us, atol=1e-5)
+    # The printed batch of three: a cold 'A' generates what the stateful model generated from 'A'.
+    rows = dict(line.split(" => ") for line in printed.notes if " => " in line)
+    assert rows["A (cold)"] == "".join(out for _, out in printed.sections[""])[:5]
+    assert rows["K (cold)"] == "".join(out for _, out in printed.sections["New start:  K"])
+    found = json.loads(found_path.read_text())
+    assert found["explicit_batch"] == rows
+
+
+def test_saved_stateful_model_reloads_with_a_clean_state(tmp_path):
+    import common
+    import keras
+    import numpy as np
+
+    path, found_path = tmp_path / "framing5.keras", tmp_path / "found.json"
+    proc = run("05_stateful.py", "--epochs", "2", "--quiet", "--predict", "ABC", "--steps", "2",
+               "--save", str(path), "--json", str(found_path))
+    assert proc.returncode == 0, proc.stderr
+    found = json.loads(found_path.read_text())
+    assert np.any(np.array(found["state_at_save"]))  # the layer held a state when it was saved...
+    loaded = keras.models.load_model(path)
+    lstm = loaded.get_layer("lstm")
+    assert all(not np.any(state.numpy()) for state in lstm.states)  # ...the file did not keep it
+    printed = parse_output(proc.stdout).sections[""]  # generation from 'A', from a zero state
+    index, generated = 0, []
+    for _ in range(len(printed)):
+        x = common.normalize(np.reshape([index], (1, 1, 1)))
+        index = int(np.argmax(loaded.predict_on_batch(x)))
+        generated.append(common.INT_TO_CHAR[index])
+    assert generated == [out for _, out in printed]
 
 
 def test_ctrl_c_during_training_stops_with_one_line_and_status_130():
@@ -201,26 +286,6 @@ def test_saved_model_reloads_and_predicts_what_the_trained_one_did(tmp_path):
     data_x, _ = common.fixed_length_pairs(1)
     loaded = keras.models.load_model(path)
     assert common.decode(loaded.predict(common.as_time_steps(data_x), verbose=0)) == [out for _, out in printed]
-
-
-def test_saved_stateful_model_reloads_with_a_clean_state(tmp_path):
-    import common
-    import keras
-    import numpy as np
-
-    path = tmp_path / "framing5.keras"
-    proc = run("05_stateful.py", "--epochs", "2", "--quiet", "--save", str(path))
-    assert proc.returncode == 0, proc.stderr
-    printed = parse_output(proc.stdout).sections[""]  # generation from 'A', from a zero state
-    loaded = keras.models.load_model(path)
-    lstm = loaded.get_layer("lstm")
-    assert all(not np.any(state.numpy()) for state in lstm.states)  # h and c are zeros
-    index, generated = 0, []
-    for _ in range(len(printed)):
-        x = common.normalize(np.reshape([index], (1, 1, 1)))
-        index = int(np.argmax(loaded.predict_on_batch(x)))
-        generated.append(common.INT_TO_CHAR[index])
-    assert generated == [out for _, out in printed]
 
 
 def test_state_carried_across_a_save_as_framing_5_shows(tmp_path):
