@@ -215,7 +215,8 @@ def compile_model(model, steps_per_epoch):
 
     `steps_per_execution=steps_per_epoch` runs a whole epoch of the `training_dataset` pipeline
     in one call into TensorFlow instead of one call per step; `jit_compile=True` has XLA
-    compile each training step (Keras leaves XLA off on a CPU-only machine unless asked). Both
+    compile each training step (Keras leaves XLA off on a CPU-only machine unless asked; true of
+    the CPU build of TensorFlow this project installs, and of a GPU-less machine). Both
     change how the steps run, not which steps run. The cost: XLA's compiler raises peak
     memory by about 130-160 MiB (see the README's Speed section).
     """
@@ -519,15 +520,17 @@ def progress(args):
 
 
 def plot_history(history, path, title):
-    """Save the loss and accuracy per epoch that `model.fit` returned, as a PNG at `path`."""
-    import matplotlib
+    """Save the loss and accuracy per epoch that `model.fit` returned, as a PNG at `path`.
 
-    matplotlib.use("Agg")  # draw to a file; no window, no display needed
-    import matplotlib.pyplot as plt
+    Draws on its own matplotlib `Figure`, not through pyplot: no window, no display needed, and
+    matplotlib's backend is left as it was (in a notebook, inline plots keep working).
+    """
     import matplotlib.ticker
+    from matplotlib.figure import Figure
 
     epochs = range(1, len(history.history["loss"]) + 1)
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    figure = Figure(figsize=(10, 3.8), layout="constrained")
+    left, right = figure.subplots(1, 2)
     left.plot(epochs, history.history["loss"], color="tab:red")
     left.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="loss")
     right.plot(epochs, [100 * a for a in history.history["accuracy"]], color="tab:blue")
@@ -537,7 +540,6 @@ def plot_history(history, path, title):
         axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # whole epochs
     figure.suptitle(title)
     write_atomically(path, lambda partial: figure.savefig(partial, format="png", dpi=100))
-    plt.close(figure)
 
 
 UNSUPPORTED = 3  # exit status of a script whose Keras backend cannot do what it needs

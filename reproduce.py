@@ -119,6 +119,12 @@ def at_100(found):
     return found["accuracy"] == 100.0
 
 
+STATEFUL_CHECKS = (
+    Check("100%, A..Z from 'A'", lambda f: at_100(f) and alphabet_from_a(f)),
+    Check("reads its input (probe)", reads_letters),
+)
+RANDOM_START_CHECKS = (*STATEFUL_CHECKS, Check("QRS -> T", lambda f: probe_answer(f, "QRS") == "T"))
+
 ROWS = [
     Row("1", "01_naive_one_char.py", "one letter -> next", 84.00, 500,
         (Check("all 25 right", at_100),),
@@ -153,23 +159,18 @@ ROWS = [
         (Check("100%", at_100),), "Control: framing 4 with framing 1's 32 units.",
         args=("--units", "32")),
     Row("5", "05_stateful.py", "stateful, one letter", 100.00, 300,
-        (Check("100%, A..Z from 'A'", lambda f: at_100(f) and alphabet_from_a(f)),
-         Check("reads its input (probe)", reads_letters)),
+        STATEFUL_CHECKS,
         "The article's result holds; its reading ('learns the sequence') is what the probe "
         "tests: letters whose value and position since the reset disagree.",
         detail=lambda f: f"the probe follows {probe_verdict(f)}; cold {'-'.join(started(f, 'New start:'))}, "
         f"warm {'-'.join(started(f, 'Warm start:'))}"),
     Row("5r", "05_stateful.py", "the same, random starts", None, 300,
-        (Check("100%, A..Z from 'A'", lambda f: at_100(f) and alphabet_from_a(f)),
-         Check("reads its input (probe)", reads_letters),
-         Check("QRS -> T", lambda f: probe_answer(f, "QRS") == "T")),
+        RANDOM_START_CHECKS,
         "Corrected run: each pass starts at a random letter, so only the letter says what comes "
         "next; the same epochs as the article.",
         args=("--random-start",), detail=lambda f: f"the probe follows {probe_verdict(f)}"),
     Row("5r@1500", "05_stateful.py", "random starts, 1500 epochs", None, 1500,
-        (Check("100%, A..Z from 'A'", lambda f: at_100(f) and alphabet_from_a(f)),
-         Check("reads its input (probe)", reads_letters),
-         Check("QRS -> T", lambda f: probe_answer(f, "QRS") == "T")),
+        RANDOM_START_CHECKS,
         "Control: the corrected run trained five times longer.",
         args=("--random-start",), detail=lambda f: f"the probe follows {probe_verdict(f)}"),
     Row("6", "06_variable_length.py", "1-5 letters, zero-padded", 98.90, 500,
@@ -216,6 +217,8 @@ COMPARISONS = [
     Comparison("5r", "5", "random starts against every pass from 'A'"),
     Comparison("5r@1500", "5r", "random starts, five times the epochs"),
     Comparison("6h:held_out_accuracy", "6h", "held-out inputs against the training samples"),
+    Comparison("6s:distinct_accuracy", "6:distinct_accuracy",
+               "shifted codes against the article's, on every distinct input once"),
 ]
 
 
@@ -258,7 +261,7 @@ def paired_difference(first, second, confidence=0.95):
 
 def comparison_line(comparison, runs):
     interval = paired_difference(comparison.values(comparison.first, runs), comparison.values(comparison.second, runs))
-    name = f"{comparison.first.replace(':held_out_accuracy', ' held-out')} vs {comparison.second}"
+    name = " vs ".join(side.replace(":", " ").replace("_", " ") for side in (comparison.first, comparison.second))
     if interval.n < 2:
         return f"{name}: {interval.mean:+.1f} points (one seed: no interval): {comparison.question}"
     verdict = "shown" if interval.shown else "not shown"
@@ -527,6 +530,14 @@ def plot(rows, runs, path, subtitle):
     axes = figure.subplots()
     several = any(not isinstance(runs[r.label], str) and len(runs[r.label]) > 1 for r in rows)
     rng = np.random.default_rng(0)  # jitter of the points only
+    labelled = set()
+
+    def label(text):  # each legend entry once
+        if text in labelled:
+            return None
+        labelled.add(text)
+        return text
+
     for i, row in enumerate(rows):
         found = runs[row.label]
         if isinstance(found, str):
@@ -535,23 +546,23 @@ def plot(rows, runs, path, subtitle):
         values = np.array([f[row.metric] for f in found])
         if several:
             axes.scatter(i + rng.uniform(-0.15, 0.15, len(values)), values, s=12, color="tab:blue",
-                         alpha=0.6, label="one seed" if i == 0 else None)
+                         alpha=0.6, label=label("one seed"))
             mean = values.mean()
             if len(values) > 1 and values.std() > 0:
                 low, high = stats.t.interval(0.95, len(values) - 1, loc=mean, scale=stats.sem(values))
             else:
                 low = high = mean
             axes.errorbar(i + 0.3, mean, yerr=[[mean - low], [high - mean]], fmt="o", color="black",
-                          capsize=3, markersize=4, label="mean, 95% CI" if i == 0 else None)
+                          capsize=3, markersize=4, label=label("mean, 95% CI"))
         else:
-            bar = axes.bar(i + 0.2, values[0], 0.4, color="tab:blue", label="this run" if i == 0 else None)
+            bar = axes.bar(i + 0.2, values[0], 0.4, color="tab:blue", label=label("this run"))
             axes.bar_label(bar, fmt="%.2f", fontsize=7)
         if row.article is not None:
             if several:
                 axes.scatter(i, row.article, marker="D", s=40, facecolor="none", edgecolor="tab:red",
-                             label="the article" if i == 0 else None, zorder=3)
+                             label=label("the article"), zorder=3)
             else:
-                bar = axes.bar(i - 0.2, row.article, 0.4, color="tab:gray", label="the article" if i == 0 else None)
+                bar = axes.bar(i - 0.2, row.article, 0.4, color="tab:gray", label=label("the article"))
                 axes.bar_label(bar, fmt="%.2f", fontsize=7)
     labels = [
         row.label + "\n" + textwrap.fill(row.title, 14) + ("\n(control)" if row.control else "")

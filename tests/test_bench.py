@@ -26,3 +26,14 @@ def test_bench_refuses_a_scale_out_of_range():
     )
     assert proc.returncode == 2
     assert "--scale" in proc.stderr
+
+
+def test_jobs_bench_times_both_sides_and_checks_they_agree():
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "bench", "jobs.py"), "--jobs", "2", "--", "--rows", "1", "5", "--epoch-scale", "0.01"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "| --jobs 1 |" in proc.stdout and "| --jobs 2 |" in proc.stdout
+    assert "Same accuracies on both sides: yes (2 rows)." in proc.stdout
+    assert "| 1 | one letter -> next |" in proc.stdout  # the parallel run's own table follows
