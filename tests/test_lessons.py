@@ -21,8 +21,8 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def lesson_runs():
-    """Rows 1, 1@2000, 4, 4-b1, 5 and 5r for seeds 7 and 8, as reproduce.py runs them."""
-    labels = ["1", "1@2000", "4", "4-b1", "5", "5r"]
+    """Rows 1, 1@2000, 4-b1, 5 and 5r for seeds 7 and 8, as reproduce.py runs them."""
+    labels = ["1", "1@2000", "4-b1", "5", "5r"]
     rows = [ROWS_BY_LABEL[label] for label in labels]
     progress = reproduce.Progress(len(rows) * len(SEEDS), stream=io.StringIO())
     return reproduce.run_study(rows, SEEDS, jobs=1, scale=1.0, progress=progress)
@@ -47,10 +47,12 @@ def test_framing_1_is_under_trained_not_short_of_context(lesson_runs):
         assert at_2000["accuracy"] > at_500["accuracy"]
 
 
-def test_framing_4_full_batch_against_batch_size_1_at_the_same_updates(lesson_runs):
-    for full_batch, batch_1 in zip(lesson_runs["4"], lesson_runs["4-b1"]):
-        assert full_batch["updates"] == batch_1["updates"] == 5000
-        assert full_batch["accuracy"] == 100.0
+def test_framing_4_at_batch_size_1_falls_short_with_the_same_updates(lesson_runs):
+    # Framing 4 itself reaches 100% with 5000 full-batch updates (tests/test_reproduce.py);
+    # the same model and number of updates, one sample each, does not.
+    for batch_1 in lesson_runs["4-b1"]:
+        assert batch_1["updates"] == 5000 and batch_1["batch_size"] == 1
+        assert batch_1["accuracy"] < 100.0
 
 
 def test_framing_6_held_out_inputs_are_scored_apart_from_the_training_samples(tmp_path):
