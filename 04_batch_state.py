@@ -45,8 +45,8 @@ NUM_RANDOM_TESTS = 20  # random patterns to test after training
 def control_options(parser):
     parser.add_argument(
         "--shuffle", action="store_true",
-        help="demonstration: shuffle the order of the pairs every epoch "
-        "(default: off, the article's ordered batch)",
+        help="demonstration: shuffle the order of the pairs every epoch; with the whole data set "
+        "in one batch this only reorders the terms of a mean (default: off, the article's order)",
     )
     parser.add_argument(
         "--units", type=common.positive_int, default=UNITS,

@@ -33,6 +33,7 @@ def test_framing_5_as_the_article_trains_it_counts_steps_instead_of_reading(less
         assert found["accuracy"] == 100.0  # the article's result...
         probe = found["probe"]
         assert probe["follows_count"] > probe["total"] / 2  # ...by counting steps since the reset
+        assert probe["later_follows_count"] > probe["later_total"] / 2  # not only at step 1
         assert reproduce.probe_answer(found, "QRS") == "D"  # the 3rd step, whatever the letters
 
 

@@ -52,6 +52,7 @@ def found_5(from_a, cold, probe_letters):
          "letter_says": ALPHABET[ALPHABET.index(letters[-1]) + 1]}
         for letters, predicted in probe_letters
     ]
+    later = [r for r in results if len(r["letters"]) > 1]
     return {
         "accuracy": 100.0,
         "predictions": {"": from_a, "New start:  K": cold, "Warm start:  ABCDEFGHIJ fed first, then K": [["K", "L"]]},
@@ -59,6 +60,7 @@ def found_5(from_a, cold, probe_letters):
             "follows_count": sum(r["predicted"] == r["count_says"] for r in results),
             "follows_letter": sum(r["predicted"] == r["letter_says"] for r in results),
             "total": len(results), "results": results,
+            "later_follows_count": sum(r["predicted"] == r["count_says"] for r in later), "later_total": len(later),
         },
     }
 
@@ -68,9 +70,9 @@ def test_checks_fail_when_what_they_check_fails():
     counting = found_5(walk, [["K", "B"]], [("Q", "B"), ("QRS", "D"), ("KLMNO", "F")])
     reading = found_5(walk[:-1] + [["Y", "Y"]], [["K", "L"]], [("Q", "R"), ("QRS", "T"), ("KLMNO", "P")])
     five, random_start = ROWS_BY_LABEL["5"], ROWS_BY_LABEL["5r"]
-    assert [check.held(counting) for check in five.checks] == [True, False]  # counts: not reading
-    assert [check.held(reading) for check in five.checks] == [False, True]  # Y -> Y: not A..Z
-    assert [check.held(reading) for check in random_start.checks] == [False, True, True]
+    assert [check.held(counting) for check in five.checks] == [True, False, True]  # counts: not reading
+    assert [check.held(reading) for check in five.checks] == [False, True, False]  # Y -> Y: not A..Z
+    assert [check.held(reading) for check in random_start.checks] == [False, True, False, True]
     assert reproduce.probe_verdict(counting) == "the step count (3 of 3 probes)"
     assert not reproduce.all_correct([("ABC", "D"), ("BCD", "F")])
     assert reproduce.all_correct([("ABC", "D"), ("BCD", "E")])
@@ -121,6 +123,16 @@ def test_identical_differences_and_a_single_seed():
     assert three.shown
     none = reproduce.paired_difference([100, 100], [100, 100])  # no difference at all
     assert (none.mean, none.low, none.high, none.shown) == (0, 0, 0, False)
+    # The same +4 on every seed: no spread for an interval; a sign test instead. All of 10 seeds
+    # the same sign: p = 2 / 2**10 = 0.00195; all of 3: p = 2 / 8 = 0.25.
+    ten = reproduce.paired_difference([100] * 10, [96] * 10)
+    assert ten.sign_p == pytest.approx(0.00195, abs=1e-5) and ten.shown
+    three = reproduce.paired_difference([100] * 3, [90] * 3)
+    assert three.sign_p == pytest.approx(0.25) and not three.shown
+    at_ceiling = reproduce.comparison_line(
+        reproduce.Comparison("4-u32", "4", "q"), {"4-u32": [{"accuracy": 100.0}] * 3, "4": [{"accuracy": 100.0}] * 3}
+    )
+    assert "at the ceiling, no difference can show" in at_ceiling
     one = reproduce.paired_difference([88], [84])
     assert one.mean == 4 and math.isnan(one.low) and not one.shown
     with pytest.raises(ValueError):

@@ -29,7 +29,7 @@ SCRIPTS = {
             "": 25,
             "New start:  K": 5,
             "Warm start:  ABCDEFGHIJ fed first, then K": 5,
-            "Probe, letters fed from a reset -> prediction:": 29,
+            "Probe, letters fed from a reset -> prediction:": 49,
             "Explicit state, 3 sequences in one batch:": 0,
         },
     ),
