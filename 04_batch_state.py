@@ -147,9 +147,10 @@ print(f"Same predictions in one batch of 25 and one at a time: {same} (largest d
 print("Test a Random Pattern:")
 rng = np.random.RandomState(args.seed)
 random_picks = rng.randint(len(data_x), size=NUM_RANDOM_TESTS)
-for i in random_picks:
-    (letter,) = common.decode(alone[i : i + 1])
-    print(common.prediction_line(data_x[i], letter))
+picked_x = [data_x[i] for i in random_picks]
+picked_letters = common.decode(alone[random_picks])  # the one-at-a-time predictions
+for pattern, letter in zip(picked_x, picked_letters):
+    print(common.prediction_line(pattern, letter))
 
 # %% [markdown]
 # ## Optional: continue letters, save the model, plot the training, write the results
@@ -180,7 +181,7 @@ common.write_json(args, {
     "updates": args.epochs * steps_per_epoch,
     "predictions": {
         "": common.pairs(data_x, common.decode(in_batch)),
-        "Test a Random Pattern:": common.pairs([data_x[i] for i in random_picks], [common.decode(alone[i : i + 1])[0] for i in random_picks]),
+        "Test a Random Pattern:": common.pairs(picked_x, picked_letters),
     },
     "largest_batch_alone_difference": difference,
     "notes": [f"Same predictions in one batch of 25 and one at a time: {same} (largest difference {difference:.1e})"],

@@ -39,7 +39,6 @@ COLD_STEPS = 5  # letters to generate from the cold and warm starts
 WARM_UP = "ABCDEFGHIJ"  # letters fed before COLD_START for the warm start
 
 
-
 def random_start_option(parser):
     parser.add_argument(
         "--random-start", action="store_true",

@@ -406,14 +406,11 @@ def write_atomically(path, write):
 
 
 def pairs(patterns, letters):
-    """Predictions as JSON-ready `[input, output]` string pairs: [[ "ABC", "D"], ...].
+    """Predictions as JSON-ready `[input, output]` string pairs: [["ABC", "D"], ...].
 
-    `patterns` are lists of letter indices (or strings), `letters` the predicted letters.
+    `patterns` are lists of letter indices, `letters` the predicted letters.
     """
-    return [
-        ["".join(INT_TO_CHAR[i] for i in pattern) if not isinstance(pattern, str) else pattern, letter]
-        for pattern, letter in zip(patterns, letters)
-    ]
+    return [["".join(INT_TO_CHAR[i] for i in pattern), letter] for pattern, letter in zip(patterns, letters)]
 
 
 def write_json(args, found):

@@ -28,6 +28,7 @@ import math
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -311,6 +312,7 @@ class Run:
     seconds: float = 0.0
     epochs_done: int = 0
     stderr_lines: list = field(default_factory=list)
+    reader: threading.Thread | None = None  # reads the progress lines from the process's stderr
     found: dict | None = None  # None while running, or if refused
     refused: str | None = None
 
@@ -482,8 +484,6 @@ def study_table(rows, runs, first_seed):
         f"| # | Framing | Article | Seed {first_seed} | Mean ± SD | Min-max | Held in |",
         "|---|---|---|---|---|---|---|",
     ]
-    import statistics
-
     for row in rows:
         found = runs[row.label]
         if isinstance(found, str):

@@ -57,8 +57,8 @@ def test_framing_4_at_batch_size_1_falls_short_with_the_same_updates(lesson_runs
 
 
 def test_framing_6_held_out_inputs_are_scored_apart_from_the_training_samples(tmp_path):
-    """One seed (a run is two minutes): the held-out inputs are never trained on, and the
-    accuracy on them is reported beside the training figure."""
+    """One seed (a run is two minutes): the held-out inputs are never trained on, and they score
+    below the distinct inputs it trained on, each counted once (as in the README's 10 seeds)."""
     target = tmp_path / "found.json"
     proc = subprocess.run(
         [sys.executable, os.path.join(ROOT, "06_variable_length.py"), "--hold-out", "--quiet", "--json", str(target)],
@@ -68,4 +68,4 @@ def test_framing_6_held_out_inputs_are_scored_apart_from_the_training_samples(tm
     found = json.loads(target.read_text())
     assert found["held_out"] == ["DEF", "DEFG", "IJK", "IJKL", "NOP", "NOPQ", "STU", "STUV"]
     assert found["accuracy"] >= 95.0
-    assert found["held_out_accuracy"] < found["accuracy"]
+    assert found["held_out_accuracy"] < found["seen_accuracy"]
