@@ -11,9 +11,7 @@ are under-training (more epochs get more right), not a lack of context.
 
 import time
 
-import common  # first: it quiets TensorFlow's start-up messages
-
-import keras
+import options  # first: reads and checks the command line, before Keras loads
 
 # Configuration: the article's settings.
 SEQ_LENGTH = 1  # letters per input
@@ -22,7 +20,14 @@ EPOCHS = 500  # passes over the 25 pairs
 BATCH_SIZE = 1  # one sample per weight update
 SHUFFLE = True  # model.fit's default: a new sample order every epoch
 
-args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, min_letters=SEQ_LENGTH)
+args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, min_letters=SEQ_LENGTH)
+
+# Keras loads only now, once every option is known to be good: --help and a refused value answer
+# at once instead of after the 3-second import of TensorFlow.
+import common  # noqa: E402  (first of these: it quiets TensorFlow's start-up messages)
+import keras  # noqa: E402
+import plots  # noqa: E402  (--plot: matplotlib loads only when a picture is asked for)
+
 common.seed_everything(args.seed)  # seed first: same seed, same output
 
 # %% [markdown]
@@ -90,12 +95,13 @@ print("Model Accuracy: %.2f%%" % (accuracy * 100))
 
 # Predict the next letter of every pattern. The model is stateless, so predicting all 25 in one
 # batch gives the same answers as 25 separate calls.
-predicted = common.decode(model.predict(X, verbose=0))
+probabilities = model.predict(X, verbose=0)  # (inputs, 26): the probability of each letter
+predicted = common.decode(probabilities)
 for pattern, letter in zip(data_x, predicted):
     print(common.prediction_line(pattern, letter))
 
 # %% [markdown]
-# ## Optional: continue letters, save the model, plot the training, write the results
+# ## Optional: continue letters, save the model, draw what it learned, write the results
 # Only with `--predict LETTERS`, `--save FILE.keras`, `--plot FILE.png` or `--json FILE.json`;
 # in a notebook, set `args.predict`, `args.save`, `args.plot` or `args.json` first.
 
@@ -112,13 +118,15 @@ if args.save:
     common.save_model(model, args.save)
     common.log(args, f"Saved the trained model to {args.save}")
 
-if args.plot:  # loss and accuracy per epoch, from the History that fit returned
-    common.plot_history(history, args.plot, "Framing 1: one letter -> the next")
-    common.log(args, f"Saved the training curves to {args.plot}")
+plotted = None
+if args.plot:  # the training curves, and every input's probabilities for the next letter
+    plotted = plots.predictions(args.plot, "Framing 1: one letter -> the next", history, data_x, data_y, probabilities)
+    common.log(args, f"Saved the training curves and the predictions to {args.plot}")
 
 # What this run found, as JSON for reproduce.py (only with --json FILE.json).
 common.write_json(args, {
     "accuracy": accuracy * 100,
     "train_seconds": train_seconds,
+    "plot": plotted,  # the numbers drawn, with --plot
     "predictions": {"": common.pairs(data_x, predicted)},
 })

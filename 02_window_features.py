@@ -13,9 +13,7 @@ It got 86.96%. Over 10 seeds (the README's study) the lift is not shown: +0.8 po
 
 import time
 
-import common  # first: it quiets TensorFlow's start-up messages
-
-import keras
+import options  # first: reads and checks the command line, before Keras loads
 
 # Configuration: the article's settings.
 SEQ_LENGTH = 3  # letters per input (the window)
@@ -24,7 +22,14 @@ EPOCHS = 500  # passes over the 23 pairs
 BATCH_SIZE = 1  # one sample per weight update
 SHUFFLE = True  # model.fit's default: a new sample order every epoch
 
-args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, min_letters=SEQ_LENGTH)
+args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, min_letters=SEQ_LENGTH)
+
+# Keras loads only now, once every option is known to be good: --help and a refused value answer
+# at once instead of after the 3-second import of TensorFlow.
+import common  # noqa: E402  (first of these: it quiets TensorFlow's start-up messages)
+import keras  # noqa: E402
+import plots  # noqa: E402  (--plot: matplotlib loads only when a picture is asked for)
+
 common.seed_everything(args.seed)  # seed first: same seed, same output
 
 # %% [markdown]
@@ -91,12 +96,13 @@ print("Model Accuracy: %.2f%%" % (accuracy * 100))
 
 # Predict the next letter of every pattern. The model is stateless, so predicting all 23 in one
 # batch gives the same answers as 23 separate calls.
-predicted = common.decode(model.predict(X, verbose=0))
+probabilities = model.predict(X, verbose=0)  # (inputs, 26): the probability of each letter
+predicted = common.decode(probabilities)
 for pattern, letter in zip(data_x, predicted):
     print(common.prediction_line(pattern, letter))
 
 # %% [markdown]
-# ## Optional: continue letters, save the model, plot the training, write the results
+# ## Optional: continue letters, save the model, draw what it learned, write the results
 # Only with `--predict LETTERS`, `--save FILE.keras`, `--plot FILE.png` or `--json FILE.json`;
 # in a notebook, set `args.predict`, `args.save`, `args.plot` or `args.json` first.
 
@@ -113,13 +119,15 @@ if args.save:
     common.save_model(model, args.save)
     common.log(args, f"Saved the trained model to {args.save}")
 
-if args.plot:  # loss and accuracy per epoch, from the History that fit returned
-    common.plot_history(history, args.plot, "Framing 2: a three-letter window as features")
-    common.log(args, f"Saved the training curves to {args.plot}")
+plotted = None
+if args.plot:  # the training curves, and every input's probabilities for the next letter
+    plotted = plots.predictions(args.plot, "Framing 2: a three-letter window as features", history, data_x, data_y, probabilities)
+    common.log(args, f"Saved the training curves and the predictions to {args.plot}")
 
 # What this run found, as JSON for reproduce.py (only with --json FILE.json).
 common.write_json(args, {
     "accuracy": accuracy * 100,
     "train_seconds": train_seconds,
+    "plot": plotted,  # the numbers drawn, with --plot
     "predictions": {"": common.pairs(data_x, predicted)},
 })

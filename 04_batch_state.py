@@ -28,10 +28,7 @@ data set, each one exact where a batch-size-1 update follows a single pair.
 
 import time
 
-import common  # first: it quiets TensorFlow's start-up messages
-
-import keras
-import numpy as np
+import options  # first: reads and checks the command line, before Keras loads
 
 # Configuration: the article's settings.
 SEQ_LENGTH = 1  # letters per input
@@ -49,8 +46,8 @@ def control_options(parser):
         "in one batch this only reorders the terms of a mean (default: off, the article's order)",
     )
     parser.add_argument(
-        "--units", type=common.positive_int, default=UNITS,
-        help=f"control: LSTM units (default: {UNITS}, the article's; framing 1 has 32)",
+        "--units", type=options.whole_number(1, 1024, " (a bound: more only runs slower here)"),
+        default=UNITS, help=f"control: LSTM units, 1..1024 (default: {UNITS}, the article's; framing 1 has 32)",
     )
     parser.add_argument(
         "--batch-size", type=int, default=BATCH_SIZE, choices=[1, 5, 25],  # divisors of 25: no sample dropped
@@ -59,7 +56,15 @@ def control_options(parser):
     )
 
 
-args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=control_options)
+args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=control_options)
+
+# Keras loads only now, once every option is known to be good: --help and a refused value answer
+# at once instead of after the 3-second import of TensorFlow.
+import common  # noqa: E402  (first of these: it quiets TensorFlow's start-up messages)
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import plots  # noqa: E402  (--plot: matplotlib loads only when a picture is asked for)
+
 common.seed_everything(args.seed)  # seed first: same seed, same output
 # The command line may change these for a control run; the defaults are the article's.
 SHUFFLE, UNITS, BATCH_SIZE = args.shuffle, args.units, args.batch_size
@@ -153,7 +158,7 @@ for pattern, letter in zip(picked_x, picked_letters):
     print(common.prediction_line(pattern, letter))
 
 # %% [markdown]
-# ## Optional: continue letters, save the model, plot the training, write the results
+# ## Optional: continue letters, save the model, draw what it learned, write the results
 # Only with `--predict LETTERS`, `--save FILE.keras`, `--plot FILE.png` or `--json FILE.json`;
 # in a notebook, set `args.predict`, `args.save`, `args.plot` or `args.json` first.
 
@@ -169,14 +174,16 @@ if args.save:
     common.save_model(model, args.save)
     common.log(args, f"Saved the trained model to {args.save}")
 
-if args.plot:  # loss and accuracy per epoch, from the History that fit returned
-    common.plot_history(history, args.plot, "Framing 4: the 25 pairs in one batch")
-    common.log(args, f"Saved the training curves to {args.plot}")
+plotted = None
+if args.plot:  # the training curves, and every input's probabilities for the next letter
+    plotted = plots.predictions(args.plot, "Framing 4: the 25 pairs in one batch", history, data_x, data_y, in_batch)
+    common.log(args, f"Saved the training curves and the predictions to {args.plot}")
 
 # What this run found, as JSON for reproduce.py (only with --json FILE.json).
 common.write_json(args, {
     "accuracy": accuracy * 100,
     "train_seconds": train_seconds,
+    "plot": plotted,  # the numbers drawn, with --plot
     "units": UNITS, "batch_size": BATCH_SIZE, "shuffle": SHUFFLE,
     "updates": args.epochs * steps_per_epoch,
     "predictions": {

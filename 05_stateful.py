@@ -22,10 +22,7 @@ Neither run needs memory: every target is the letter after the input letter.
 
 import time
 
-import common  # first: it quiets TensorFlow's start-up messages
-
-import keras
-import numpy as np
+import options  # first: reads and checks the command line, before Keras loads
 
 # Configuration: the article's settings.
 SEQ_LENGTH = 1  # letters per input
@@ -48,14 +45,22 @@ def random_start_option(parser):
     )
 
 
-args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=random_start_option)
+args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=random_start_option)
+
+# Keras loads only now, once every option is known to be good: --help and a refused value answer
+# at once instead of after the 3-second import of TensorFlow.
+import common  # noqa: E402  (first of these: it quiets TensorFlow's start-up messages)
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import plots  # noqa: E402  (--plot: matplotlib loads only when a picture is asked for)
+
 common.seed_everything(args.seed)  # seed first: same seed, same output
 
 # Keras 3.15.1's JAX backend does not carry a stateful layer's state from one batch to the next
 # in fit, evaluate or predict: every batch starts from zeros, so this model would learn nothing
 # across batches and generate "ABBBB...". Rather than print a wrong alphabet, stop here.
 if keras.backend.backend() == "jax":
-    common.refuse(
+    options.refuse(
         "the JAX backend of Keras 3.15.1 does not carry a stateful LSTM's state across "
         "batches; run this script with KERAS_BACKEND=tensorflow (the default) or torch"
     )
@@ -306,7 +311,7 @@ for name, text in zip(rows, generated):
     print(f"  {name} => {text}")
 
 # %% [markdown]
-# ## Optional: continue letters, save the model, plot the training, write the results
+# ## Optional: continue letters, save the model, draw what it learned, write the results
 # Only with `--predict LETTERS`, `--save FILE.keras`, `--plot FILE.png` or `--json FILE.json`;
 # in a notebook, set `args.predict`, `args.save`, `args.plot` or `args.json` first.
 
@@ -328,9 +333,38 @@ if args.save:
     common.save_model(model, args.save)
     common.log(args, f"Saved the trained model to {args.save}")
 
-if args.plot:  # loss and accuracy per epoch, from the History that fit returned
-    common.plot_history(history, args.plot, "Framing 5: a stateful LSTM, one letter at a time")
-    common.log(args, f"Saved the training curves to {args.plot}")
+
+
+def states_along(letters):
+    """Feed `letters` from a reset; the layer's own h and c after each: two (letters, units) arrays.
+
+    `lstm.states` holds the stateful layer's (h, c) between batches, one row per slot of the
+    batch: these are the numbers reset_state() sets to zeros.
+    """
+    lstm.reset_state()
+    h, c = [], []
+    for char in letters:
+        model.predict_on_batch(encode(common.CHAR_TO_INT[char]))
+        h.append(lstm.states[0].numpy()[0])
+        c.append(lstm.states[1].numpy()[0])
+    lstm.reset_state()
+    return np.array(h), np.array(c)
+
+
+# The picture: h and c along the walk A..Y from a reset, and the paths of the state for inputs
+# that start elsewhere. A model that reads letters sends K..O and eleven Z's somewhere else than
+# A..E and A..K; a model that counts steps sends them along the same path.
+plotted = None
+if args.plot:
+    walk = common.ALPHABET[:-1]  # A..Y, as in training
+    others = {"K..O (a cold 'K')": "KLMNO", "ZZZZZZZZZZZ (eleven Z's)": "Z" * 11}
+    plotted = plots.states(
+        args.plot, "Framing 5: a stateful LSTM, one letter at a time"
+        + (" (--random-start)" if args.random_start else ""),
+        history, walk, *states_along(walk),
+        {name: (letters, *states_along(letters)) for name, letters in others.items()},
+    )
+    common.log(args, f"Saved the training curves and the state, step by step, to {args.plot}")
 
 # What this run found, as JSON for reproduce.py (only with --json FILE.json).
 predictions = {
@@ -344,6 +378,7 @@ if continued is not None:
 common.write_json(args, {
     "accuracy": accuracy * 100,
     "train_seconds": train_seconds,
+    "plot": plotted,  # the numbers drawn, with --plot
     "random_start": args.random_start,
     "predictions": predictions,
     "probe": {

@@ -19,10 +19,7 @@ Two controls, both off by default (the default run is the article's):
 
 import time
 
-import common  # first: it quiets TensorFlow's start-up messages
-
-import keras
-import numpy as np
+import options  # first: reads and checks the command line, before Keras loads
 
 # Configuration: the article's settings.
 NUM_SAMPLES = 1000  # random runs drawn for training
@@ -53,7 +50,15 @@ def control_options(parser):
     )
 
 
-args = common.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=control_options)
+args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=control_options)
+
+# Keras loads only now, once every option is known to be good: --help and a refused value answer
+# at once instead of after the 3-second import of TensorFlow.
+import common  # noqa: E402  (first of these: it quiets TensorFlow's start-up messages)
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import plots  # noqa: E402  (--plot: matplotlib loads only when a picture is asked for)
+
 common.seed_everything(args.seed)  # seed first: same seed, same output
 # The command line may change these for a control run; the defaults are the article's.
 SHIFT = 1 if args.shift_codes else 0  # added to every letter's code before padding
@@ -174,7 +179,7 @@ if held_out:
         print(common.prediction_line(pattern, letter))
 
 # %% [markdown]
-# ## Optional: continue letters, save the model, plot the training, write the results
+# ## Optional: continue letters, save the model, draw what it learned, write the results
 # Only with `--predict LETTERS`, `--save FILE.keras`, `--plot FILE.png` or `--json FILE.json`;
 # in a notebook, set `args.predict`, `args.save`, `args.plot` or `args.json` first.
 
@@ -191,9 +196,17 @@ if args.save:
     common.save_model(model, args.save)
     common.log(args, f"Saved the trained model to {args.save}")
 
-if args.plot:  # loss and accuracy per epoch, from the History that fit returned
-    common.plot_history(history, args.plot, "Framing 6: runs of 1-5 letters, zero-padded")
-    common.log(args, f"Saved the training curves to {args.plot}")
+# The picture: right or wrong on each of the distinct inputs, by first letter and length.
+plotted = None
+if args.plot:
+    all_predicted = common.decode(model.predict(all_X, verbose=0))
+    plotted = plots.grid(
+        args.plot, "Framing 6: runs of 1-5 letters, zero-padded"
+        + (" (--shift-codes)" if SHIFT else "") + (" (--hold-out)" if held_out else ""),
+        history, all_x, [letter == common.INT_TO_CHAR[target] for letter, target in zip(all_predicted, all_y)],
+        held_out=held_out, subtitle=f"\n({after_padding} different arrays after padding)",
+    )
+    common.log(args, f"Saved the training curves and the right and wrong inputs to {args.plot}")
 
 # What this run found, as JSON for reproduce.py (only with --json FILE.json).
 predictions = {"": common.pairs(chosen, predicted)}
@@ -202,6 +215,7 @@ if held_out:
 common.write_json(args, {
     "accuracy": accuracy * 100,
     "train_seconds": train_seconds,
+    "plot": plotted,  # the numbers drawn, with --plot
     "distinct_accuracy": distinct_accuracy * 100,  # on the 114, each once
     "distinct_inputs": len(all_x),
     "distinct_after_padding": after_padding,

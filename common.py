@@ -1,42 +1,49 @@
-"""Shared pieces of the alphabet experiments: data, encodings, options and the input pipeline.
+"""Shared pieces of the alphabet experiments: data, encodings, the input pipeline and progress.
+
+The command line lives in options.py, which each script reads before it imports this module,
+because importing this module imports Keras and TensorFlow (about 3 seconds).
 
 Nothing here is the lesson of any one script. Each numbered script builds its own model,
 calls `model.fit` itself and keeps its reshape, `stateful=True`, `shuffle` and reset lines in
 view; this module only holds what all six would otherwise repeat.
 """
 
-import argparse
 import contextlib
 import json
 import os
-import signal
 import sys
-import tempfile
-import threading
 import time
 import warnings
 
-import numpy as np
+import options
 
 # TensorFlow's C++ side writes start-up notices straight to file descriptor 2 (oneDNN, CPU
 # features, "log messages before absl::InitializeLog()"), ignoring Python's sys.stderr. They
-# would bury the scripts' own messages, such as a refused option, so stderr points at /dev/null
-# for the length of the imports only. TF_CPP_MIN_LOG_LEVEL=2 keeps later info messages quiet;
+# would bury the scripts' own messages and warnings, so stderr points at /dev/null for the
+# length of the imports only. TF_CPP_MIN_LOG_LEVEL=2 keeps later info messages quiet;
 # warnings from Python and errors still show. TensorFlow is imported here even when Keras runs
 # on JAX or PyTorch (KERAS_BACKEND), because the input pipeline is `tf.data`.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 _saved_stderr = os.dup(2)
 _devnull = os.open(os.devnull, os.O_WRONLY)
 os.dup2(_devnull, 2)
+_missing = None
 try:
+    import numpy as np
     import keras
     import tensorflow as tf  # only the input pipeline (training_dataset) uses it
+except ModuleNotFoundError as error:  # a machine without the requirements installed
+    _missing = error.name
 finally:
     os.dup2(_saved_stderr, 2)
     os.close(_saved_stderr)
     os.close(_devnull)
+if _missing:
+    print(f"{os.path.basename(sys.argv[0])}: the package {_missing!r} is not installed here; "
+          "install the requirements first: pip install -r requirements.txt", file=sys.stderr)
+    sys.exit(2)
 
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ALPHABET = options.ALPHABET  # "ABC...Z": options.py checks --predict against it
 CHAR_TO_INT = {char: i for i, char in enumerate(ALPHABET)}  # 'A' -> 0 ... 'Z' -> 25
 INT_TO_CHAR = {i: char for i, char in enumerate(ALPHABET)}  # 0 -> 'A' ... 25 -> 'Z'
 NUM_CLASSES = len(ALPHABET)  # one output per letter
@@ -237,172 +244,11 @@ def compile_model(model, steps_per_epoch):
 
 
 # ---------------------------------------------------------------------------------------------
-# Command line
+# Files the options ask for (options.py checked, before training, that they can be written)
 # ---------------------------------------------------------------------------------------------
-class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a refused option is one line on stderr (no usage block), exit status 2."""
-
-    def error(self, message):
-        # Show control characters from the command line escaped, so the message stays one line.
-        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-def positive_int(text):
-    """argparse type: a whole number >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
-def non_negative_int(text):
-    """argparse type: a whole number >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
-    return value
-
-
-def letters(text):
-    """argparse type: one or more letters A-Z (either case), returned upper-case."""
-    upper = text.strip().upper()
-    if not upper:
-        raise argparse.ArgumentTypeError("expected one or more letters A-Z, got nothing")
-    wrong = sorted({char for char in upper if char not in CHAR_TO_INT})
-    if wrong:
-        raise argparse.ArgumentTypeError(
-            f"only the letters A-Z can be predicted from, got {', '.join(map(repr, wrong))}"
-        )
-    return upper
-
-
-def keras_file(text):
-    """argparse type: a path ending in .keras whose folder exists (the file may not, yet)."""
-    if not text.endswith(".keras"):
-        raise argparse.ArgumentTypeError(f"the Keras format needs a name ending in .keras, got {text!r}")
-    return _in_existing_folder(text)
-
-
-def png_file(text):
-    """argparse type: a path ending in .png whose folder exists (the file may not, yet)."""
-    if not text.lower().endswith(".png"):
-        raise argparse.ArgumentTypeError(f"plots are saved as PNG, so the name must end in .png, got {text!r}")
-    return _in_existing_folder(text)
-
-
-def json_file(text):
-    """argparse type: a path ending in .json whose folder exists (the file may not, yet)."""
-    if not text.lower().endswith(".json"):
-        raise argparse.ArgumentTypeError(f"results are written as JSON, so the name must end in .json, got {text!r}")
-    return _in_existing_folder(text)
-
-
-def _in_existing_folder(path):
-    """`path`, checked before anything trains: its folder must exist for the file to be written."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise argparse.ArgumentTypeError(f"folder {folder!r} does not exist")
-    return path
-
-
-def in_notebook():
-    """True inside a Jupyter (IPython) kernel: the scripts' `# %%` cells run there too."""
-    return "ipykernel" in sys.modules
-
-
-def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
-    """The options every script shares, checked before anything trains; returns the namespace.
-
-    --epochs (default: the article's), --seed, --quiet, --predict LETTERS (at least
-    `min_letters` of them) and --steps N. `add_options(parser)`, if given, adds a script's own.
-    """
-    parser = ArgumentParser(description=description)
-    parser.add_argument(
-        "--epochs", type=positive_int, default=epochs,
-        help=f"training epochs (default: {epochs}, the article's)",
-    )
-    parser.add_argument(
-        "--seed", type=non_negative_int, default=7,
-        help="seed for NumPy, Python, Keras and the data pipeline (default: 7, the article's)",
-    )
-    parser.add_argument(
-        "--quiet", action="store_true",
-        help="print only the accuracy line and the predictions",
-    )
-    parser.add_argument(
-        "--predict", type=letters, metavar="LETTERS",
-        help=f"after training, continue these letters (at least {min_letters}) by feeding each "
-        "prediction back in (default: none)",
-    )
-    parser.add_argument(
-        "--steps", type=positive_int, default=5,
-        help="how many letters --predict adds (default: 5)",
-    )
-    parser.add_argument(
-        "--save", type=keras_file, metavar="FILE.keras",
-        help="save the trained model in the Keras format (default: save nothing)",
-    )
-    parser.add_argument(
-        "--json", type=json_file, metavar="FILE.json",
-        help="also write what the run found (accuracy, predictions, the checks it prints, "
-        "training seconds) as JSON, for reproduce.py and your own scripts (default: none)",
-    )
-    parser.add_argument(
-        "--plot", type=png_file, metavar="FILE.png",
-        help="save the training curves (loss and accuracy per epoch) as a PNG picture "
-        "(default: plot nothing)",
-    )
-    if add_options is not None:
-        add_options(parser)
-    if argv is None and in_notebook():
-        argv = []  # a notebook's command line is the kernel's, not ours: use the defaults
-    args = parser.parse_args(argv)
-    if argv is None:  # run from the command line, not called from a test or a notebook
-        signal.signal(signal.SIGINT, _interrupted)
-    if args.predict is not None and len(args.predict) < min_letters:
-        parser.error(
-            f"argument --predict: this model reads {min_letters} letters at a time, "
-            f"got {len(args.predict)} ({args.predict!r})"
-        )
-    return args
-
-
 def save_model(model, path):
-    """`model.save(path)`, but never leaves a half-written file (see `write_atomically`)."""
-    write_atomically(path, model.save)
-
-
-def write_atomically(path, write):
-    """Call `write(temporary_path)`, then move the finished file to `path`.
-
-    The temporary file lies beside `path`, so the move is atomic: `path` is either the old file
-    or the complete new one, never half of one, and a failed write leaves nothing behind.
-    """
-    suffix = os.path.splitext(path)[1]
-    fd, partial = tempfile.mkstemp(suffix=suffix, dir=os.path.dirname(os.path.abspath(path)))
-    os.close(fd)
-    # Ctrl-C is ignored for the second this takes, so it cannot strand the temporary file.
-    # (Signal handlers can only be set from the main thread: a notebook may run us elsewhere.)
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
-    try:
-        write(partial)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(partial, 0o666 & ~umask)  # mkstemp made it private; give it the usual mode
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
-        if main_thread:
-            signal.signal(signal.SIGINT, previous)
+    """`model.save(path)`, but never leaves a half-written file (see `options.write_atomically`)."""
+    options.write_atomically(path, model.save)
 
 
 def pairs(patterns, letters):
@@ -428,16 +274,7 @@ def write_json(args, found):
             json.dump(record, file, indent=1)
             file.write("\n")
 
-    write_atomically(args.json, write)
-
-
-def _interrupted(signum, frame):
-    """Ctrl-C: stop at once with one line and the shell's status for SIGINT (130), no traceback.
-
-    Nothing is lost: the scripts write nothing to disk unless asked.
-    """
-    print(f"\n{os.path.basename(sys.argv[0])}: interrupted", file=sys.stderr, flush=True)
-    os._exit(130)
+    options.write_atomically(args.json, write)
 
 
 def print_continuation(predict, start, steps, window):
@@ -470,7 +307,7 @@ def log(args, *values):
 
 
 # ---------------------------------------------------------------------------------------------
-# Progress, plots, backends
+# Progress
 # ---------------------------------------------------------------------------------------------
 class EpochProgress(keras.callbacks.Callback):
     """A progress bar over epochs with the latest loss and accuracy, written to stderr.
@@ -514,35 +351,3 @@ class EpochProgress(keras.callbacks.Callback):
 def progress(args):
     """The callbacks for `model.fit`: a progress bar over `args.epochs`, none with --quiet."""
     return [] if args.quiet else [EpochProgress(args.epochs)]
-
-
-def plot_history(history, path, title):
-    """Save the loss and accuracy per epoch that `model.fit` returned, as a PNG at `path`.
-
-    Draws on its own matplotlib `Figure`, not through pyplot: no window, no display needed, and
-    matplotlib's backend is left as it was (in a notebook, inline plots keep working).
-    """
-    import matplotlib.ticker
-    from matplotlib.figure import Figure
-
-    epochs = range(1, len(history.history["loss"]) + 1)
-    figure = Figure(figsize=(10, 3.8), layout="constrained")
-    left, right = figure.subplots(1, 2)
-    left.plot(epochs, history.history["loss"], color="tab:red")
-    left.set(title="Loss (cross-entropy)", xlabel="epoch", ylabel="loss")
-    right.plot(epochs, [100 * a for a in history.history["accuracy"]], color="tab:blue")
-    right.set(title="Accuracy on the training batches", xlabel="epoch", ylabel="%", ylim=(0, 102))
-    for axes in (left, right):
-        axes.grid(alpha=0.3)
-        axes.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))  # whole epochs
-    figure.suptitle(title)
-    write_atomically(path, lambda partial: figure.savefig(partial, format="png", dpi=100))
-
-
-UNSUPPORTED = 3  # exit status of a script whose Keras backend cannot do what it needs
-
-
-def refuse(message):
-    """Stop before training with one line on stderr and exit status `UNSUPPORTED`."""
-    print(f"{os.path.basename(sys.argv[0])}: {message}", file=sys.stderr, flush=True)
-    sys.exit(UNSUPPORTED)

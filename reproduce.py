@@ -23,6 +23,8 @@ A script that refuses to run on the current backend (framing 5 on JAX) gets a ro
 script that fails otherwise stops the study with one line on stderr and status 1.
 """
 
+import argparse
+import importlib.metadata
 import json
 import math
 import os
@@ -37,10 +39,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-import common  # the Keras backend comes from KERAS_BACKEND, as for every script
+import options  # the command line's checks; nothing here imports Keras (the scripts do)
+import plots  # --plot (matplotlib loads only then)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ALPHABET = options.ALPHABET
+SEEDS_MAX = 1000  # --seeds: the 10-seed study takes about 40 minutes here
+JOBS_MAX = 32  # --jobs: each script process holds about 0.5 GiB
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,7 +361,7 @@ def finish_run(run):
     run.seconds = time.perf_counter() - run.started
     status = run.proc.returncode
     name = os.path.basename(run.row.script)
-    if status == common.UNSUPPORTED:
+    if status == options.UNSUPPORTED:
         lines = "".join(run.stderr_lines).strip().splitlines()
         run.refused = (lines[-1] if lines else "refused").removeprefix(f"{name}: ")
         return
@@ -516,85 +521,35 @@ def checks_text(rows, runs, one_seed):
     return "\n".join(lines)
 
 
+def installed(*names):
+    """The version of the first of these distributions that is installed, else "not installed".
+
+    Read from the package metadata, so the parent process never imports TensorFlow (3 s).
+    """
+    for name in names:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return "not installed"
+
+
+def backend_name():
+    """The Keras backend the scripts run on: KERAS_BACKEND (options.py checked it), else TensorFlow."""
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if backend in ("jax", "torch"):
+        backend += f" {installed(backend)}"
+    return backend
+
+
 def versions():
     """One line naming the versions and machine the figures come from."""
-    import keras
-    import numpy
-    import tensorflow
-
-    backend = keras.backend.backend()
-    if backend == "jax":
-        import jax
-
-        backend += f" {jax.__version__}"
-    elif backend == "torch":
-        import torch
-
-        backend += f" {torch.__version__}"
     return (
-        f"Python {platform.python_version()}, Keras {keras.__version__} "
-        f"({backend} backend), TensorFlow {tensorflow.__version__}, "
-        f"NumPy {numpy.__version__}; {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, Keras {installed('keras')} "
+        f"({backend_name()} backend), TensorFlow {installed('tensorflow-cpu', 'tensorflow')}, "
+        f"NumPy {installed('numpy')}; {platform.system()} {platform.machine()}, "
         f"{os.cpu_count()} CPUs"
     )
-
-
-def plot(rows, runs, path, subtitle):
-    """One seed: bars, the article's figure against this run's. Several: every seed as a point,
-    the mean with its 95% interval, the article's figure as a marker, per row."""
-    import numpy as np
-    from matplotlib.figure import Figure
-    from scipy import stats
-
-    figure = Figure(figsize=(max(8, 0.9 * len(rows) + 2), 4.8), layout="constrained")
-    axes = figure.subplots()
-    several = any(not isinstance(runs[r.label], str) and len(runs[r.label]) > 1 for r in rows)
-    rng = np.random.default_rng(0)  # jitter of the points only
-    labelled = set()
-
-    def label(text):  # each legend entry once
-        if text in labelled:
-            return None
-        labelled.add(text)
-        return text
-
-    for i, row in enumerate(rows):
-        found = runs[row.label]
-        if isinstance(found, str):
-            axes.text(i, 2, "refused\non this\nbackend", ha="center", fontsize=7)
-            continue
-        values = np.array([f[row.metric] for f in found])
-        if several:
-            axes.scatter(i + rng.uniform(-0.15, 0.15, len(values)), values, s=12, color="tab:blue",
-                         alpha=0.6, label=label("one seed"))
-            mean = values.mean()
-            if len(values) > 1 and values.std() > 0:
-                low, high = stats.t.interval(0.95, len(values) - 1, loc=mean, scale=stats.sem(values))
-            else:
-                low = high = mean
-            axes.errorbar(i + 0.3, mean, yerr=[[mean - low], [high - mean]], fmt="o", color="black",
-                          capsize=3, markersize=4, label=label("mean, 95% CI"))
-        else:
-            bar = axes.bar(i + 0.2, values[0], 0.4, color="tab:blue", label=label("this run"))
-            axes.bar_label(bar, fmt="%.2f", fontsize=7)
-        if row.article is not None:
-            if several:
-                axes.scatter(i, row.article, marker="D", s=40, facecolor="none", edgecolor="tab:red",
-                             label=label("the article"), zorder=3)
-            else:
-                bar = axes.bar(i - 0.2, row.article, 0.4, color="tab:gray", label=label("the article"))
-                axes.bar_label(bar, fmt="%.2f", fontsize=7)
-    labels = [
-        row.label + "\n" + textwrap.fill(row.title, 14) + ("\n(control)" if row.control else "")
-        for row in rows
-    ]
-    axes.set_xticks(range(len(rows)), labels, fontsize=7)
-    axes.set(ylabel="accuracy, %", ylim=(0, 128), yticks=range(0, 101, 20))
-    axes.grid(axis="y", alpha=0.3)
-    axes.legend(loc="upper center", ncols=3, fontsize=8)
-    what = "the article's framings and control runs"
-    axes.set_title(f"{what}\n{subtitle}", fontsize=10)
-    common.write_atomically(path, lambda partial: figure.savefig(partial, format="png", dpi=100))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -605,21 +560,22 @@ def fraction(text):
     try:
         value = float(text)
     except ValueError:
-        raise common.argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
     if not 0 < value <= 1:
-        raise common.argparse.ArgumentTypeError(f"must be above 0 and at most 1, got {text}")
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most 1, got {text}")
     return value
 
 
 def parse_args(argv):
-    parser = common.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = options.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--seed", type=common.non_negative_int, default=7,
-        help="the first seed; every script gets it (default: 7, the article's)",
+        "--seed", type=options.seed_int, default=7,
+        help=f"the first seed; every script gets it, 0..{options.SEED_MAX} (default: 7, the article's)",
     )
     parser.add_argument(
-        "--seeds", type=common.positive_int, default=1, metavar="N",
-        help="run every row for N consecutive seeds from --seed (default: 1)",
+        "--seeds", type=options.whole_number(1, SEEDS_MAX, " (a bound against runs that would never end)"),
+        default=1, metavar="N",
+        help=f"run every row for N consecutive seeds from --seed, 1..{SEEDS_MAX} (default: 1)",
     )
     parser.add_argument(
         "--rows", nargs="+", choices=list(ROWS_BY_LABEL), metavar="ROW",
@@ -628,9 +584,10 @@ def parse_args(argv):
         f"{' '.join(row.label for row in ROWS if not row.default)})",
     )
     parser.add_argument(
-        "--jobs", type=common.positive_int, default=os.cpu_count() or 1, metavar="N",
-        help=f"script processes at once, each with its share of the CPU threads (default: "
-        f"{os.cpu_count() or 1}, the number of CPUs)",
+        "--jobs", type=options.whole_number(1, JOBS_MAX, " (each process holds about 0.5 GiB)"),
+        default=os.cpu_count() or 1, metavar="N",
+        help=f"script processes at once, each with its share of the CPU threads, 1..{JOBS_MAX} "
+        f"(default: {os.cpu_count() or 1}, the number of CPUs)",
     )
     parser.add_argument(
         "--epoch-scale", type=fraction, default=1.0, metavar="F",
@@ -638,11 +595,18 @@ def parse_args(argv):
         "figures are then not the article's, and the output says so (default: 1)",
     )
     parser.add_argument(
-        "--plot", type=common.png_file, metavar="FILE.png",
+        "--plot", type=options.png_file, metavar="FILE.png",
         help="also save a chart: the article's accuracy against this run's; with several seeds, "
         "every seed as a point and the mean with its interval (default: none)",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.seed + args.seeds - 1 > options.SEED_MAX:
+        parser.error(f"argument --seeds: seeds {args.seed}..{args.seed + args.seeds - 1} go past "
+                     f"{options.SEED_MAX}, the largest seed NumPy takes")
+    options.check_backend(parser)
+    if argv is None:  # from the command line: Ctrl-C and a closed output end quietly
+        options.quiet_exits()
+    return args
 
 
 def main(argv=None):
@@ -681,10 +645,8 @@ def main(argv=None):
     print(f"{which}, {args.jobs} job(s) at a time.{scale} {versions()}.")
     print(f"Took {seconds:.1f} s.")
     if args.plot:
-        import keras
-
-        subtitle = f"{which.lower()}, Keras {keras.__version__}, {keras.backend.backend()} backend{scale and ', epochs scaled'}"
-        plot(rows, runs, args.plot, subtitle)
+        subtitle = f"{which.lower()}, Keras {installed('keras')}, {backend_name()} backend{scale and ', epochs scaled'}"
+        plots.study(rows, runs, args.plot, subtitle)
         print(f"Saved the chart to {args.plot}.")
     return 0
 

@@ -12,6 +12,7 @@ import textwrap
 import pytest
 
 import common
+import options
 from conftest import ROOT
 from test_scripts import SCRIPTS, check_articles_format
 
@@ -30,7 +31,7 @@ def test_every_script_runs_on_every_backend(backend, script):
     proc = run_on(backend, script, "--epochs", "2")
     if backend == "jax" and script == "05_stateful.py":
         # Refused in one line before anything is printed or trained: never a wrong alphabet.
-        assert proc.returncode == common.UNSUPPORTED, proc.stderr
+        assert proc.returncode == options.UNSUPPORTED, proc.stderr
         assert proc.stdout == ""
         (line,) = proc.stderr.splitlines()
         assert line.startswith("05_stateful.py: the JAX backend of Keras")

@@ -1,20 +1,14 @@
 """Unit tests for common.py: data, encodings, shapes, the input pipeline and the options."""
 
-import contextlib
 import io
-import os
 import re
-import signal
-import sys
 import time
-import types
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import common
+import options
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -221,46 +215,6 @@ def test_training_dataset_without_shuffle_keeps_alphabetical_order_and_full_batc
     assert dataset.element_spec[0].shape.as_list() == [25, 1, 1]  # static batch: stateful-safe
 
 
-def test_parse_args_defaults_and_overrides():
-    args = common.parse_args("test", epochs=500, argv=[])
-    assert (args.epochs, args.seed, args.quiet, args.predict, args.steps) == (500, 7, False, None, 5)
-    argv = ["--epochs", "3", "--seed", "0", "--quiet", "--predict", "abc", "--steps", "2"]
-    args = common.parse_args("test", epochs=500, min_letters=3, argv=argv)
-    assert (args.epochs, args.seed, args.quiet, args.predict, args.steps) == (3, 0, True, "ABC", 2)
-
-
-@pytest.mark.parametrize(
-    "argv, min_letters",
-    [
-        (["--epochs", "0"], 1),
-        (["--epochs", "-5"], 1),
-        (["--epochs", "ten"], 1),
-        (["--seed", "-1"], 1),
-        (["--steps", "0"], 1),
-        (["--predict", ""], 1),
-        (["--predict", "AB1"], 1),
-        (["--predict", "ÄB"], 1),
-        (["--predict", "AB"], 3),
-        (["--bogus"], 1),
-    ],
-)
-def test_parse_args_refuses_bad_values_with_one_line_and_status_2(argv, min_letters, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        common.parse_args("test", epochs=500, min_letters=min_letters, argv=argv)
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
-    assert len(err.splitlines()) == 1
-    assert argv[0] in err
-
-
-def test_script_options_are_added_and_checked():
-    def add(parser):
-        parser.add_argument("--shuffle", action="store_true")
-
-    assert common.parse_args("test", epochs=5, add_options=add, argv=["--shuffle"]).shuffle
-    assert not common.parse_args("test", epochs=5, add_options=add, argv=[]).shuffle
-
-
 def test_print_continuation_feeds_the_last_window_and_each_prediction_back(capsys):
     seen = []
 
@@ -285,35 +239,6 @@ def test_print_continuation_uses_fewer_letters_while_the_history_is_short():
     assert seen == [[1], [1, 0], [1, 0, 0]]  # B, then B A, then B A A: predictions fed back
 
 
-ARGV = st.lists(
-    st.one_of(
-        st.sampled_from(["--epochs", "--seed", "--steps", "--predict", "--quiet", "--shuffle"]),
-        st.text(max_size=8),
-        st.integers(-3, 30).map(str),
-    ),
-    max_size=6,
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(ARGV)
-def test_parser_accepts_valid_input_or_refuses_it_in_one_line(argv):
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            args = common.parse_args("test", epochs=500, min_letters=3, argv=argv)
-    except SystemExit as exit_info:
-        if exit_info.code == 0:  # --help, or an abbreviation of it such as --he
-            assert out.getvalue().startswith("usage:")
-        else:
-            assert exit_info.code == 2
-            assert len(err.getvalue().splitlines()) == 1
-            assert err.getvalue().startswith("test: error:") or ": error: " in err.getvalue()
-        return
-    assert args.epochs >= 1 and args.seed >= 0 and args.steps >= 1
-    assert args.predict is None or (len(args.predict) >= 3 and set(args.predict) <= set(ALPHABET))
-
-
 class BrokenModel:
     def save(self, path):
         with open(path, "w") as f:
@@ -326,38 +251,6 @@ def test_save_model_leaves_no_half_written_file(tmp_path):
     with pytest.raises(OSError):
         common.save_model(BrokenModel(), str(target))
     assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.parametrize("path", ["model.h5", "no/such/folder/model.keras"])
-def test_save_option_refuses_what_cannot_be_saved(path, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        common.parse_args("test", epochs=5, argv=["--save", path])
-    assert exit_info.value.code == 2
-    assert "--save" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("path", ["curves.jpg", "curves", "no/such/folder/curves.png"])
-def test_plot_option_refuses_what_cannot_be_written(path, capsys):
-    with pytest.raises(SystemExit) as exit_info:
-        common.parse_args("test", epochs=5, argv=["--plot", path])
-    assert exit_info.value.code == 2
-    (line,) = capsys.readouterr().err.splitlines()
-    assert "--plot" in line
-
-
-def test_plot_option_takes_a_png_path(tmp_path):
-    args = common.parse_args("test", epochs=5, argv=["--plot", str(tmp_path / "c.PNG")])
-    assert args.plot == str(tmp_path / "c.PNG")
-    assert common.parse_args("test", epochs=5, argv=[]).plot is None  # nothing unless asked
-
-
-def test_in_a_notebook_the_kernels_command_line_is_ignored(monkeypatch):
-    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
-    monkeypatch.setattr(sys, "argv", ["ipykernel_launcher.py", "-f", "/tmp/kernel-1.json"])
-    previous = signal.getsignal(signal.SIGINT)
-    args = common.parse_args("test", epochs=5)
-    assert (args.epochs, args.seed, args.quiet, args.plot) == (5, 7, False, None)
-    assert signal.getsignal(signal.SIGINT) is previous  # a notebook keeps its own Ctrl-C
 
 
 class Stream(io.StringIO):
@@ -397,26 +290,7 @@ def test_progress_on_a_terminal_is_one_bar_redrawn(monkeypatch):
 
 
 def test_progress_is_off_with_quiet():
-    quiet = common.parse_args("test", epochs=5, argv=["--quiet"])
+    quiet = options.parse_args("test", epochs=5, argv=["--quiet"])
     assert common.progress(quiet) == []
-    (bar,) = common.progress(common.parse_args("test", epochs=5, argv=[]))
+    (bar,) = common.progress(options.parse_args("test", epochs=5, argv=[]))
     assert isinstance(bar, common.EpochProgress) and bar.epochs == 5
-
-
-def test_plot_history_draws_both_curves_to_a_png(tmp_path, monkeypatch):
-    import matplotlib.figure
-
-    drawn = {}
-    original = matplotlib.figure.Figure.savefig
-
-    def savefig(figure, *args, **kwargs):
-        drawn["lines"] = [[list(line.get_ydata()) for line in axes.get_lines()] for axes in figure.axes]
-        return original(figure, *args, **kwargs)
-
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
-    history = types.SimpleNamespace(history={"loss": [3.0, 2.0, 1.0], "accuracy": [0.1, 0.5, 1.0]})
-    target = tmp_path / "curves.png"
-    common.plot_history(history, str(target), "a title")
-    assert drawn["lines"] == [[[3.0, 2.0, 1.0]], [[10.0, 50.0, 100.0]]]  # loss; accuracy in %
-    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert os.listdir(tmp_path) == ["curves.png"]

@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+import plots
 import reproduce
 from conftest import ROOT
 from reproduce import ALPHABET, ROWS_BY_LABEL, parse_output
@@ -205,7 +206,7 @@ def test_study_chart_shows_every_seed_the_mean_and_the_article(tmp_path, monkeyp
     runs = {"1": [{"accuracy": a} for a in (80, 88, 84)], "1@2000": [{"accuracy": a} for a in (96, 100, 96)],
             "5": "no state on this backend"}
     target = tmp_path / "seeds.png"
-    reproduce.plot(rows, runs, str(target), "a subtitle")
+    plots.study(rows, runs, str(target), "a subtitle")
     assert drawn["points"] == 3 + 3 + 1  # six seeds as points, the article's 84.00 as a marker
     assert sorted(drawn["legend"]) == ["mean, 95% CI", "one seed", "the article"]
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

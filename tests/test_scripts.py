@@ -12,10 +12,11 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 
 from conftest import ROOT
-from reproduce import parse_output
+from reproduce import ALPHABET, parse_output
 
 # script, pairs it prints before training, prediction sections after the accuracy line
 SCRIPTS = {
@@ -85,8 +86,8 @@ def check_json_agrees_with_the_text(found, printed):
 
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_script_runs_and_prints_the_articles_format(script, tmp_path):
-    target = tmp_path / "found.json"
-    proc = run(script, "--epochs", "2", "--json", str(target))
+    target, picture = tmp_path / "found.json", tmp_path / "picture.png"
+    proc = run(script, "--epochs", "2", "--json", str(target), "--plot", str(picture))
     assert proc.returncode == 0, proc.stderr
     check_articles_format(script, proc.stdout)
     # Progress goes to stderr, so stdout is the results alone. Not a terminal here: plain lines.
@@ -97,7 +98,40 @@ def test_script_runs_and_prints_the_articles_format(script, tmp_path):
     found = json.loads(target.read_text())
     assert (found["script"], found["seed"], found["epochs"]) == (script, 7, 2)
     check_json_agrees_with_the_text(found, parse_output(proc.stdout))
-    assert os.listdir(tmp_path) == ["found.json"]
+    assert sorted(os.listdir(tmp_path)) == ["found.json", "picture.png"]  # no temporary files
+    check_picture(script, picture, found["plot"], parse_output(proc.stdout))
+
+
+def png_size(path):
+    """(width, height) in pixels, from the PNG header."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def check_picture(script, picture, plotted, printed):
+    """One PNG of a sensible size, and the numbers behind its panels agree with the printout."""
+    width, height = png_size(picture)
+    assert 800 <= width <= 1600 and 350 <= height <= 1000, (width, height)
+    if script == "06_variable_length.py":
+        # The grid's share of right answers is the figure printed for the 114 distinct inputs.
+        assert len(plotted["right"]) == len(plotted["inputs"]) == 114
+        printed_share = re.search(r"inputs \(110 after padding\): (\d+\.\d\d)%", printed.notes[0])[1]
+        assert f"{plotted['share']:.2f}" == printed_share
+        assert plotted["share"] == pytest.approx(100 * sum(plotted["right"]) / 114)
+    elif script == "05_stateful.py":
+        # One row of h and of c per step of the walk A..Y; the values are checked against an
+        # explicit-state model in test_framing_5_explicit_state_recomputed_from_the_saved_model.
+        assert plotted["walk"] == ALPHABET[:-1]
+        assert np.shape(plotted["h"]) == np.shape(plotted["c"]) == (25, 16)
+        assert {name: len(path["h"]) for name, path in plotted["paths"].items()} == {
+            "K..O (a cold 'K')": 5, "ZZZZZZZZZZZ (eleven Z's)": 11}
+    else:
+        # Every row's most probable letter is the prediction printed for that input.
+        heat = [(inp, ALPHABET[int(np.argmax(row))]) for inp, row in zip(plotted["inputs"], plotted["probabilities"])]
+        assert heat == [("".join(inp), out) for inp, out in printed.sections[""]]
+        assert len(heat) == SCRIPTS[script][0]
+        assert plotted["right"] == [ALPHABET[ALPHABET.index(inp[-1]) + 1] for inp in plotted["inputs"]]  # marked
 
 
 @pytest.mark.parametrize("script", ["03_window_timesteps.py", "05_stateful.py"])
@@ -121,27 +155,91 @@ def test_same_seed_same_output():
     assert first.stdout == second.stdout
 
 
-@pytest.mark.parametrize(
-    "script, args, option",
-    [
-        ("01_naive_one_char.py", ["--epochs", "0"], "--epochs"),
-        ("02_window_features.py", ["--predict", "AB"], "--predict"),
-        ("03_window_timesteps.py", ["--predict", "AB-"], "--predict"),
-        ("04_batch_state.py", ["--steps", "many"], "--steps"),
-        ("05_stateful.py", ["--predict", ""], "--predict"),
-        ("06_variable_length.py", ["--shuffle"], "--shuffle"),  # only framing 4 has it
-        ("03_window_timesteps.py", ["--save", "/no/such/folder/m.keras"], "--save"),
-        ("01_naive_one_char.py", ["--plot", "curves.jpg"], "--plot"),
-        ("05_stateful.py", ["--plot", "/no/such/folder/curves.png"], "--plot"),
-    ],
-)
-def test_bad_input_is_refused_in_one_line_before_training(script, args, option):
-    proc = run(script, *args)
-    assert proc.returncode == 2
-    lines = [line for line in proc.stderr.splitlines() if line.startswith(script)]
-    assert len(lines) == 1 and option in lines[0]
-    assert "Traceback" not in proc.stderr
+# Every class of bad input, as a user types it: one line naming the option, status 2, nothing
+# on stdout, and refused before Keras is even imported (so before anything trains, and at once:
+# `python -X importtime` lists every module imported, and keras is not among them).
+# {tmp} is a fresh folder holding a file `file.txt` and a folder `taken.png`.
+BAD_INPUT = [
+    # values argparse would take but the code behind them cannot
+    ("01_naive_one_char.py", ["--epochs", "0"], "--epochs"),
+    ("01_naive_one_char.py", ["--seed", "4294967296"], "4294967295"),  # NumPy's largest seed
+    ("02_window_features.py", ["--predict", "AB"], "--predict"),  # reads three letters
+    ("03_window_timesteps.py", ["--predict", "AB-"], "--predict"),
+    ("04_batch_state.py", ["--steps", "many"], "--steps"),
+    ("04_batch_state.py", ["--units", "0"], "--units"),
+    ("05_stateful.py", ["--predict", ""], "--predict"),
+    ("06_variable_length.py", ["--shuffle"], "--shuffle"),  # only framing 4 has it
+    # runs that would never end
+    ("03_window_timesteps.py", ["--steps", "1000000"], "at most 1000"),
+    ("06_variable_length.py", ["--epochs", "99999999"], "at most 100000"),
+    ("04_batch_state.py", ["--units", "100000"], "at most 1024"),
+    # output files that cannot be written, found before training rather than after it
+    ("03_window_timesteps.py", ["--save", "/no/such/folder/m.keras"], "--save"),
+    ("01_naive_one_char.py", ["--plot", "curves.jpg"], "--plot"),
+    ("05_stateful.py", ["--plot", "/proc/curves.png"], "cannot write to folder"),
+    ("06_variable_length.py", ["--save", "{tmp}/file.txt/m.keras"], "is not a folder"),
+    ("02_window_features.py", ["--plot", "{tmp}/taken.png"], "is a folder"),
+    ("05_stateful.py", ["--json", "/proc/found.json"], "--json"),
+    # the study
+    ("reproduce.py", ["--seed", "4294967290", "--seeds", "10"], "4294967295"),
+    ("reproduce.py", ["--jobs", "1000"], "--jobs"),
+    ("reproduce.py", ["--plot", "/proc/chart.png"], "--plot"),
+]
+
+
+@pytest.mark.parametrize("script, args, shown", BAD_INPUT)
+def test_bad_input_is_refused_in_one_line_before_keras_loads(script, args, shown, tmp_path):
+    (tmp_path / "file.txt").write_text("a file")
+    (tmp_path / "taken.png").mkdir()
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
+    check_refused_before_keras(script, args, shown, status=2)
+
+
+def check_refused_before_keras(script, args, shown, status, env=None):
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", os.path.join(ROOT, script), *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=120, env=env,
+    )
+    assert proc.returncode == status
+    imports = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    lines = [line for line in proc.stderr.splitlines() if not line.startswith("import time:")]
+    assert len(lines) == 1 and shown in lines[0] and lines[0].startswith(script), proc.stderr[-2000:]
+    assert imports and not any(re.search(r"\|\s+(keras|tensorflow)$", line) for line in imports)
     assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("script", ["01_naive_one_char.py", "reproduce.py"])
+def test_a_keras_backend_that_cannot_run_the_scripts_is_one_line(script):
+    env = {**os.environ, "KERAS_BACKEND": "tensorflw"}
+    check_refused_before_keras(script, [], "tensorflow, jax, torch", status=2, env=env)
+
+
+def test_output_closed_early_stops_quietly_as_other_programs_do():
+    # `python 01_naive_one_char.py | head -3`: the reader goes away after three lines.
+    proc = subprocess.Popen(
+        [sys.executable, os.path.join(ROOT, "01_naive_one_char.py"), "--epochs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    head = [proc.stdout.readline() for _ in range(3)]
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=120)
+    assert head[0] == b"A -> B\n"
+    assert proc.returncode == -signal.SIGPIPE  # the shell shows 141, as for `yes | head -3`
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_missing_packages_are_named_in_one_line():
+    # `python -S` leaves out site-packages: what a machine without the requirements sees.
+    proc = run_plain("-S", "01_naive_one_char.py", "--epochs", "1")
+    assert proc.returncode == 2
+    (line,) = proc.stderr.splitlines()
+    assert "is not installed" in line and "pip install -r requirements.txt" in line
+
+
+def run_plain(flag, script, *args):
+    return subprocess.run([sys.executable, flag, os.path.join(ROOT, script), *args],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
 def continuation(result, start, steps):
@@ -215,7 +313,8 @@ def test_framing_5_explicit_state_recomputed_from_the_saved_model(tmp_path):
     import numpy as np
 
     path, found_path = tmp_path / "framing5.keras", tmp_path / "found.json"
-    proc = run("05_stateful.py", "--epochs", "3", "--quiet", "--save", str(path), "--json", str(found_path))
+    proc = run("05_stateful.py", "--epochs", "3", "--quiet", "--save", str(path), "--json", str(found_path),
+               "--plot", str(tmp_path / "state.png"))
     assert proc.returncode == 0, proc.stderr
     printed = parse_output(proc.stdout)
     loaded = keras.models.load_model(path)
@@ -233,6 +332,16 @@ def test_framing_5_explicit_state_recomputed_from_the_saved_model(tmp_path):
     assert rows["K (cold)"] == "".join(out for _, out in printed.sections["New start:  K"])
     found = json.loads(found_path.read_text())
     assert found["explicit_batch"] == rows
+    # The picture's state is the layer's own: the same h and c as the explicit-state model's,
+    # step by step, along the walk A..Y and along the other paths drawn.
+    plotted = found["plot"]
+    for letters, h_drawn, c_drawn in [(plotted["walk"], plotted["h"], plotted["c"])] + [
+            (p["letters"], p["h"], p["c"]) for p in plotted["paths"].values()]:
+        h = c = np.zeros((1, 16), "float32")
+        for step, char in enumerate(letters):
+            _, h, c = explicit.predict_on_batch([common.normalize(np.reshape([ALPHABET.index(char)], (1, 1, 1))), h, c])
+            np.testing.assert_allclose(h[0], h_drawn[step], atol=1e-5)
+            np.testing.assert_allclose(c[0], c_drawn[step], atol=1e-5)
 
 
 def test_saved_stateful_model_reloads_with_a_clean_state(tmp_path):
@@ -353,15 +462,6 @@ def test_progress_is_one_live_bar_on_a_terminal():
     assert "Epoch 3/30" not in shown  # not the plain lines meant for pipes and files
     assert shown.rstrip("\r\n").count("\n") == 0  # one line on the terminal
     assert b"30/30" not in proc.stdout  # stdout keeps the results alone
-
-
-def test_plot_saves_the_training_curves_and_nothing_else(tmp_path):
-    target = tmp_path / "curves.png"
-    proc = run("01_naive_one_char.py", "--epochs", "3", "--plot", str(target))
-    assert proc.returncode == 0, proc.stderr
-    assert f"Saved the training curves to {target}" in proc.stdout
-    assert os.listdir(tmp_path) == ["curves.png"]  # no temporary file left beside it
-    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_nothing_is_written_unless_asked(tmp_path):
