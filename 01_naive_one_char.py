@@ -71,6 +71,7 @@ common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; f
 # in `history`; a progress bar shows them as training goes.
 
 # %%
+common.say_if_continuing(args, model)  # in a notebook, a second run of this cell trains further
 common.log(args, f"Training: {args.epochs} epochs of {steps_per_epoch} steps, batch size {BATCH_SIZE}")
 start = time.perf_counter()
 history = model.fit(

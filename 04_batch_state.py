@@ -112,6 +112,7 @@ common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; f
 
 # %%
 order = "shuffled every epoch (demonstration)" if SHUFFLE else "in alphabetical order"
+common.say_if_continuing(args, model)  # in a notebook, a second run of this cell trains further
 common.log(
     args, f"Training: {args.epochs} epochs of {steps_per_epoch} step(s), batch size {BATCH_SIZE}, "
     f"{UNITS} units, {args.epochs * steps_per_epoch} updates, {order}"

@@ -117,8 +117,10 @@ def all_subsequences(max_len=5):
 
 
 def print_pairs(data_x, data_y, limit=None):
-    """Print pairs as the article does (`ABC -> D`), the first `limit` of them if given."""
+    """Print pairs as the article does (`ABC -> D`), the first `limit` of them if given, under
+    a heading, so that they are not mistaken for predictions."""
     shown = len(data_x) if limit is None else min(limit, len(data_x))
+    print("Training pairs:")
     for pattern, target in zip(data_x[:shown], data_y[:shown]):
         print("".join(INT_TO_CHAR[i] for i in pattern), "->", INT_TO_CHAR[target])
     if shown < len(data_x):
@@ -217,8 +219,11 @@ def training_dataset(x, y, batch_size, shuffle, seed):
     return dataset.prefetch(tf.data.AUTOTUNE), len(x) // batch_size
 
 
-def compile_model(model, steps_per_epoch):
+def compile_model(model, steps_per_epoch, loss="categorical_crossentropy", metrics=("accuracy",)):
     """Compile as the article does (categorical cross-entropy, Adam, accuracy), made fast.
+
+    `loss` and `metrics` are the article's by default; any others Keras takes work too (for a
+    numeric series, `loss="mse", metrics=()`).
 
     `steps_per_execution=steps_per_epoch` runs a whole epoch of the `training_dataset` pipeline
     in one call into TensorFlow instead of one call per step; `jit_compile=True` has XLA
@@ -235,9 +240,9 @@ def compile_model(model, steps_per_epoch):
     else:  # TensorFlow (XLA) and JAX (always compiled)
         steps_per_epoch, jit = steps_per_epoch, True
     model.compile(
-        loss="categorical_crossentropy",
+        loss=loss,
         optimizer="adam",
-        metrics=["accuracy"],
+        metrics=list(metrics),
         steps_per_execution=steps_per_epoch,
         jit_compile=jit,
     )
@@ -310,7 +315,7 @@ def log(args, *values):
 # Progress
 # ---------------------------------------------------------------------------------------------
 class EpochProgress(keras.callbacks.Callback):
-    """A progress bar over epochs with the latest loss and accuracy, written to stderr.
+    """A progress bar over epochs with the latest loss and metrics, written to stderr.
 
     On a terminal it is Keras's own `Progbar`, redrawn in place; anywhere else (a pipe, a log
     file, a notebook's captured output) redrawing would leave hundreds of lines, so it prints one
@@ -327,25 +332,50 @@ class EpochProgress(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.start = time.perf_counter()
-        if self.live:
-            with contextlib.redirect_stdout(self.stream):  # Progbar writes to sys.stdout
-                self.bar = keras.utils.Progbar(
-                    self.epochs, unit_name="epoch", stateful_metrics=["loss", "accuracy"]
-                )
+        self.bar = None
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1
-        loss, accuracy = float(logs["loss"]), float(logs["accuracy"])
+        values = [(name, float(value)) for name, value in (logs or {}).items()]  # loss, metrics
         if self.live:
-            with contextlib.redirect_stdout(self.stream):
-                self.bar.update(done, values=[("loss", loss), ("accuracy", accuracy)])
+            with contextlib.redirect_stdout(self.stream):  # Progbar writes to sys.stdout
+                if self.bar is None:  # the names are known from the first epoch's logs
+                    self.bar = keras.utils.Progbar(
+                        self.epochs, unit_name="epoch", stateful_metrics=[name for name, _ in values]
+                    )
+                self.bar.update(done, values=values)
         elif done % self.every == 0 or done == self.epochs:
             seconds = time.perf_counter() - self.start
-            print(
-                f"Epoch {done}/{self.epochs} - loss: {loss:.4f} - accuracy: {accuracy:.4f}"
-                f" - {seconds:.1f} s",
-                file=self.stream, flush=True,
-            )
+            shown = "".join(f" - {name}: {value:.4f}" for name, value in values)
+            print(f"Epoch {done}/{self.epochs}{shown} - {seconds:.1f} s", file=self.stream, flush=True)
+
+
+def with_batch_size(model, batch_size):
+    """A copy of `model`, with its trained weights, that takes batches of `batch_size`.
+
+    A stateful model's batch size is part of its input (`batch_shape`), and its state has one
+    row per slot of the batch, so it predicts only with the batch size it was built with:
+    another gives "the batch size of the input sequences must be the same as the batch size of
+    the initial state". The copy is the same layers built for the new batch size, with the same
+    weights; its state is its own and starts from zeros, one row per sequence of the batch. Works
+    for stateless models too, and on a model loaded with `keras.models.load_model`.
+    """
+    shape = (batch_size, *model.input_shape[1:])
+    copy = keras.models.clone_model(model, input_tensors=keras.Input(batch_shape=shape))
+    copy.set_weights(model.get_weights())  # kernels and biases; the state is not a weight
+    return copy
+
+
+def say_if_continuing(args, model):
+    """In a notebook, a training cell run again trains the same model further: say so.
+
+    A new model has had no update yet (`optimizer.iterations` is 0), so a script run from the
+    command line never prints this.
+    """
+    done = int(model.optimizer.iterations) if model.optimizer is not None else 0
+    if done:
+        log(args, f"Training continues from the weights trained so far ({done} updates); "
+            "to start over, run the cells from the model cell on again")
 
 
 def progress(args):

@@ -129,6 +129,54 @@ def writable(path):
 # ---------------------------------------------------------------------------------------------
 # The options every script shares
 # ---------------------------------------------------------------------------------------------
+class OptionError(ValueError):
+    """A value set on `args` in a notebook that the command line would refuse.
+
+    Jupyter shows it as one line, like the command line's refusal, not as a traceback
+    (IPython prints what `_render_traceback_` returns).
+    """
+
+    def _render_traceback_(self):
+        return [f"OptionError: {self}"]
+
+
+class Options(argparse.Namespace):
+    """The options, as `parse_args` returns them. Values set afterwards, as a notebook does
+    (`args.epochs = 20`), go through the same checks as the command line's, and a new seed is
+    applied at once, so the cells run after it make the run that seed makes."""
+
+    def __setattr__(self, name, value):
+        parser = self.__dict__.get("_parser")
+        if parser is None:  # argparse filling the namespace in
+            return super().__setattr__(name, value)
+        action = next((a for a in parser._actions if a.dest == name), None)
+        if action is None or name == "help":
+            raise OptionError(f"args.{name}: no such option; the options are "
+                              + ", ".join(a.dest for a in parser._actions if a.dest != "help"))
+        if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
+            if not isinstance(value, bool):
+                raise OptionError(f"args.{name}: expected True or False, got {value!r}")
+        elif value is None and action.default is None:
+            pass  # turned off, as when the option is not given
+        else:
+            try:
+                if action.type is not None:
+                    if getattr(action.type, "__name__", "") == "whole number" and isinstance(value, (float, bool)):
+                        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}")
+                    value = action.type(str(value))
+                if action.choices is not None and value not in action.choices:
+                    raise argparse.ArgumentTypeError(f"must be one of {list(action.choices)}, got {value!r}")
+                if name == "predict" and len(value) < self.__dict__["_min_letters"]:
+                    raise argparse.ArgumentTypeError(
+                        f"this model reads {self.__dict__['_min_letters']} letters at a time, got {value!r}")
+            except argparse.ArgumentTypeError as error:
+                raise OptionError(f"args.{name}: {error}") from None
+        super().__setattr__(name, value)
+        if name == "seed" and "keras" in sys.modules:
+            sys.modules["keras"].utils.set_random_seed(value)  # as the first cell did with the old one
+            print(f"Seed {value} set: run the cells after this one for the run seed {value} makes.")
+
+
 def in_notebook():
     """True inside a Jupyter (IPython) kernel: the scripts' `# %%` cells run there too."""
     return "ipykernel" in sys.modules
@@ -183,12 +231,13 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
         add_options(parser)
     if argv is None and in_notebook():
         argv = []  # a notebook's command line is the kernel's, not ours: use the defaults
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv, namespace=Options())
     if args.predict is not None and len(args.predict) < min_letters:
         parser.error(
             f"argument --predict: this model reads {min_letters} letters at a time, "
             f"got {len(args.predict)} ({args.predict!r})"
         )
+    args.__dict__.update(_parser=parser, _min_letters=min_letters)  # from now on, setting checks
     check_backend(parser)
     if argv is None:  # run from the command line, not called from a test or a notebook
         quiet_exits()

@@ -177,7 +177,7 @@ def test_prediction_line_is_the_articles_format():
 def test_print_pairs_prints_the_articles_dataset_lines(capsys):
     data_x, data_y = common.fixed_length_pairs(3)
     common.print_pairs(data_x, data_y, limit=2)
-    assert capsys.readouterr().out.splitlines() == ["ABC -> D", "BCD -> E", "... (23 pairs in all)"]
+    assert capsys.readouterr().out.splitlines() == ["Training pairs:", "ABC -> D", "BCD -> E", "... (23 pairs in all)"]
 
 
 def epochs_of(dataset, steps_per_epoch, epochs):
@@ -294,3 +294,52 @@ def test_progress_is_off_with_quiet():
     assert common.progress(quiet) == []
     (bar,) = common.progress(options.parse_args("test", epochs=5, argv=[]))
     assert isinstance(bar, common.EpochProgress) and bar.epochs == 5
+
+
+def test_progress_shows_whatever_loss_and_metrics_the_model_has():
+    # A model compiled with mse and no metrics logs only "loss": no KeyError for 'accuracy'.
+    progress = common.EpochProgress(2, stream=Stream(terminal=False))
+    progress.on_train_begin()
+    progress.on_epoch_end(0, {"loss": 0.5})
+    progress.on_epoch_end(1, {"loss": 0.25, "mae": 0.1})
+    assert [line.rsplit(" - ", 1)[0] for line in progress.stream.getvalue().splitlines()] == [
+        "Epoch 1/2 - loss: 0.5000", "Epoch 2/2 - loss: 0.2500 - mae: 0.1000"]
+    live = common.EpochProgress(2, stream=Stream(terminal=True))
+    live.on_train_begin()
+    live.on_epoch_end(0, {"loss": 0.5})
+    assert "loss: 0.5000" in live.stream.getvalue()
+
+
+def test_compile_model_takes_any_loss_and_metrics():
+    import keras
+
+    model = keras.Sequential([keras.Input(shape=(3, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)])
+    common.compile_model(model, steps_per_epoch=4, loss="mse", metrics=())
+    history = model.fit(np.zeros((8, 3, 1)), np.zeros((8, 1)), batch_size=2, epochs=1, verbose=0,
+                        callbacks=[common.EpochProgress(1, stream=Stream(terminal=False))])
+    assert list(history.history) == ["loss"]
+
+
+def test_with_batch_size_predicts_a_saved_stateful_model_several_sequences_at_once(tmp_path):
+    import keras
+
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([
+        keras.Input(batch_shape=(1, 1, 1)),
+        keras.layers.LSTM(4, stateful=True, name="lstm"),
+        keras.layers.Dense(26, activation="softmax"),
+    ])
+    model.save(tmp_path / "stateful.keras")
+    loaded = keras.models.load_model(tmp_path / "stateful.keras")
+    sequences = np.array([[0, 1, 2], [10, 11, 12], [25, 3, 7]], "float32") / 26  # three, each its own state
+    with pytest.raises(ValueError):
+        loaded.predict_on_batch(sequences[:, :1, None])  # batch of 3 into a batch-1 model
+    wide = common.with_batch_size(loaded, 3)
+    assert wide.input_shape == (3, 1, 1)
+    together = [wide.predict_on_batch(sequences[:, step, None, None]) for step in range(3)]
+    for row, sequence in enumerate(sequences):  # the same as each sequence alone, step by step
+        loaded.get_layer("lstm").reset_state()
+        for step, value in enumerate(sequence):
+            alone = loaded.predict_on_batch(np.reshape(value, (1, 1, 1)))
+            np.testing.assert_allclose(together[step][row], alone[0], atol=1e-6)
+    assert loaded.input_shape == (1, 1, 1)  # the original is untouched

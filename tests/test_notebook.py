@@ -1,6 +1,7 @@
 """The scripts are also notebooks: jupytext "percent" cells that run one by one in a kernel."""
 
 import os
+import subprocess
 import sys
 
 import jupytext
@@ -9,6 +10,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
+from reproduce import parse_output
 from test_scripts import SCRIPTS, check_articles_format
 
 
@@ -64,3 +66,48 @@ def test_script_runs_cell_by_cell_in_a_jupyter_kernel(script, monkeypatch, tmp_p
     shown = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs
              if o.output_type == "display_data" and "image/png" in o.get("data", {})]
     assert len(shown) == 1  # the picture, inline
+
+
+def run_notebook(notebook):
+    client = nbclient.NotebookClient(
+        notebook, kernel_name="python3", timeout=600, resources={"metadata": {"path": ROOT}},
+        allow_errors=True,
+    )
+    client.execute()
+    return notebook
+
+
+def stdout_of(cells):
+    return "".join(o.get("text", "") for c in cells if c.cell_type == "code" for o in c.outputs
+                   if o.get("name") == "stdout")
+
+
+def test_options_set_in_a_notebook_are_checked_and_a_new_seed_makes_that_seeds_run(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    notebook = jupytext.read(os.path.join(ROOT, "01_naive_one_char.py"), fmt="py:percent")
+    cells = notebook.cells
+    training = next(c for c in cells if c.cell_type == "code" and "model.fit(" in c.source)
+    bad = [nbformat.v4.new_code_cell(f"args.{name} = {value}") for name, value in
+           [("plot", "'curves.jpg'"), ("epochs", "0"), ("predict", "'a1'"), ("save", "'/nonexistent/m.keras'")]]
+    settings = nbformat.v4.new_code_cell("args.epochs = 30\nargs.seed = 3")
+    again = nbformat.v4.new_code_cell(training.source)  # the training cell, run a second time
+    notebook.cells = [cells[0], *bad, settings, *cells[1:], again]
+    run_notebook(notebook)
+    # Each bad value: one line, the command line's message, and the old value kept.
+    for cell in bad:
+        (error,) = [o for o in cell.outputs if o.output_type == "error"]
+        assert error.ename == "OptionError" and len(error.traceback) == 1, error.traceback
+        assert error.traceback[0].startswith("OptionError: args.")
+    errors = [o for c in notebook.cells if c not in bad and c.cell_type == "code" for o in c.outputs
+              if o.output_type == "error"]
+    assert errors == []
+    assert "Seed 3 set" in stdout_of([settings])
+    # The cells after the new seed make the run that `--seed 3 --epochs 30` makes.
+    printed = stdout_of(notebook.cells[len(bad) + 2 : -1])
+    cli = subprocess.run([sys.executable, os.path.join(ROOT, "01_naive_one_char.py"), "--epochs", "30", "--seed", "3"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert cli.returncode == 0, cli.stderr
+    ours, theirs = parse_output(printed), parse_output(cli.stdout)
+    assert (ours.accuracy, ours.sections) == (theirs.accuracy, theirs.sections)
+    # Run again, the training cell says it continues the model trained so far.
+    assert "Training continues from the weights trained so far (750 updates)" in stdout_of([again])
