@@ -336,7 +336,9 @@ class EpochProgress(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1
-        values = [(name, float(value)) for name, value in (logs or {}).items()]  # loss, metrics
+        logs = logs or {}
+        names = sorted(logs, key=lambda name: name != "loss")  # the loss first, then the metrics
+        values = [(name, float(logs[name])) for name in names]
         if self.live:
             with contextlib.redirect_stdout(self.stream):  # Progbar writes to sys.stdout
                 if self.bar is None:  # the names are known from the first epoch's logs

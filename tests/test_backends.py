@@ -11,7 +11,6 @@ import textwrap
 
 import pytest
 
-import common
 import options
 from conftest import ROOT
 from test_scripts import SCRIPTS, check_articles_format

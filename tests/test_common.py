@@ -301,7 +301,7 @@ def test_progress_shows_whatever_loss_and_metrics_the_model_has():
     progress = common.EpochProgress(2, stream=Stream(terminal=False))
     progress.on_train_begin()
     progress.on_epoch_end(0, {"loss": 0.5})
-    progress.on_epoch_end(1, {"loss": 0.25, "mae": 0.1})
+    progress.on_epoch_end(1, {"mae": 0.1, "loss": 0.25})  # Keras may list the metrics first
     assert [line.rsplit(" - ", 1)[0] for line in progress.stream.getvalue().splitlines()] == [
         "Epoch 1/2 - loss: 0.5000", "Epoch 2/2 - loss: 0.2500 - mae: 0.1000"]
     live = common.EpochProgress(2, stream=Stream(terminal=True))

@@ -224,7 +224,7 @@ def test_output_closed_early_stops_quietly_as_other_programs_do():
     proc.stdout.close()
     err = proc.stderr.read().decode()
     proc.wait(timeout=120)
-    assert head[0] == b"A -> B\n"
+    assert head == [b"Training pairs:\n", b"A -> B\n", b"B -> C\n"]
     assert proc.returncode == -signal.SIGPIPE  # the shell shows 141, as for `yes | head -3`
     assert "Traceback" not in err and "BrokenPipeError" not in err
 
