@@ -15,7 +15,7 @@ letters whose position disagrees with their value (Q, R, S from a reset), it fol
 (..., Y, A, B, ...), so the position no longer says the answer and the model must read its input.
 At the article's settings it then does not learn the alphabet (see the README; why is not tested).
 Neither run needs memory: every target is the letter after the input letter.
-07_stateful_memory.py (planned) is the script where the state has to remember something.
+07_stateful_memory.py is the script where the state has to remember something.
 
     python 05_stateful.py [--epochs 300] [--seed 7] [--quiet] [--random-start] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
 """

@@ -6,6 +6,7 @@ of the trained model itself:
   states       framing 5: the stateful layer's own h and c at every step of the walk A..Y, and
                the paths of the state, for several inputs, in one 2-D projection
   grid         framing 6: right or wrong on every distinct input, by first letter and length
+  memory       07_stateful_memory.py: accuracy and cross-entropy on the stream, a bar per row
   study        reproduce.py: accuracy per row, the article's figure beside it
 
 matplotlib is imported inside the functions, only when a picture is asked for, and everything
@@ -196,6 +197,38 @@ def grid(path, title, history, all_x, right, held_out=(), subtitle=""):
     figure.suptitle(title)
     _save(figure, path)
     return {"inputs": [_text(run) for run in all_x], "right": [bool(ok) for ok in right], "share": share}
+
+
+def memory(path, title, rows):
+    """07: two bar charts, a bar per row: accuracy on the stream (with a tick at the best a model
+    reading that many letters can do) and cross-entropy on the stream (log scale). `rows` are
+    dicts with "row", "kind" (stateless, stateful or control), "accuracy", "best_possible", "loss"."""
+    from matplotlib.patches import Patch
+
+    figure = _figure(12.5, 4.8)
+    accuracy_axes, loss_axes = figure.subplots(1, 2, sharey=True, width_ratios=[3, 2])
+    colors = {"stateless": "tab:gray", "stateful": "tab:blue", "control": "tab:red"}
+    numbers = np.arange(1, len(rows) + 1)
+    color = [colors[row["kind"]] for row in rows]
+    bars = accuracy_axes.barh(numbers, [row["accuracy"] for row in rows], color=color)
+    accuracy_axes.bar_label(bars, labels=[f"{row['accuracy']:.2f}%" for row in rows], padding=3)
+    best_ticks = accuracy_axes.scatter([row["best_possible"] for row in rows], numbers, marker="|", s=500,
+                                       color="black", zorder=3)
+    accuracy_axes.set_yticks(numbers, [f"{n}. {row['row']}" for n, row in zip(numbers, rows)])
+    accuracy_axes.invert_yaxis()  # row 1 at the top, as in the table
+    accuracy_axes.set(xlim=(0, 118), xlabel="accuracy on the stream, read from a reset (%)")
+    loss_axes.barh(numbers, [row["loss"] for row in rows], color=color)
+    loss_axes.set(xscale="log", xlabel="cross-entropy on the stream, log scale (lower: surer)")
+    for axes in (accuracy_axes, loss_axes):
+        axes.grid(axis="x", alpha=0.3)
+    figure.suptitle(title)
+    handles = [Patch(color=c, label=k) for k, c in
+               zip(("stateless", "stateful", "stateful, wrong layout"), colors.values())]
+    figure.legend(handles=[*handles, best_ticks], labels=[*(h.get_label() for h in handles),
+                  "at best, reading that many letters"], loc="outside lower center", ncols=4)
+    _save(figure, path)
+    return {"rows": [row["row"] for row in rows], "accuracy": [row["accuracy"] for row in rows],
+            "loss": [row["loss"] for row in rows]}
 
 
 def study(rows, runs, path, subtitle):

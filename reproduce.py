@@ -121,6 +121,11 @@ class Row:
         return self.article is None
 
 
+def memory_row(found, start, contains=""):
+    """07_stateful_memory.py: the row whose name starts with `start` (and holds `contains`)."""
+    return next(r for r in found["rows"] if r["row"].startswith(start) and contains in r["row"])
+
+
 def at_100(found):
     return found["accuracy"] == 100.0
 
@@ -204,6 +209,16 @@ ROWS = [
         "all 114 inputs stay distinct after padding.",
         args=("--shift-codes",), default=False,
         detail=lambda f: f"{f['distinct_accuracy']:.2f}% on the {f['distinct_after_padding']} distinct inputs"),
+    Row("7", "07_stateful_memory.py", "memory: AAAABBBCCD", None, 25,
+        (Check("one letter stops at its ceiling", lambda f: memory_row(f, "stateless, one letter")["accuracy"]
+               == memory_row(f, "stateless, one letter")["best_possible"] < 100),
+         Check("5 steps per batch at 100%", lambda f: memory_row(f, "stateful, 5 steps")["accuracy"] == 100.0),
+         Check("wrong stream layout worse than right", lambda f: memory_row(f, "stateful, 4 streams", "wrong")["accuracy"]
+               < memory_row(f, "stateful, 4 streams", "right")["accuracy"])),
+        "Beyond the article: AAAABBBCCD, where one letter cannot say what is next, learned eight ways "
+        "with the same updates; the figure is the best stateful row's.",
+        detail=lambda f: (f"wrong stream layout {memory_row(f, 'stateful, 4 streams', 'wrong')['accuracy']:.2f}%, "
+                          f"one step per batch {memory_row(f, 'stateful, 1 step')['accuracy']:.2f}%")),
 ]
 ROWS_BY_LABEL = {row.label: row for row in ROWS}
 

@@ -148,7 +148,7 @@ def test_identical_differences_and_a_single_seed():
     [
         (["--seeds", "0"], "--seeds"), (["--seeds", "x"], "--seeds"), (["--jobs", "0"], "--jobs"),
         (["--jobs", "-1"], "--jobs"), (["--epoch-scale", "0"], "--epoch-scale"),
-        (["--epoch-scale", "2"], "--epoch-scale"), (["--rows", "7"], "--rows"), (["--plot", "c.svg"], "--plot"),
+        (["--epoch-scale", "2"], "--epoch-scale"), (["--rows", "9"], "--rows"), (["--plot", "c.svg"], "--plot"),
     ],
 )
 def test_bad_input_is_refused_in_one_line_before_anything_runs(argv, option, capsys, monkeypatch):
