@@ -41,6 +41,7 @@ UNITS = 16  # LSTM memory units, every row
 EPOCHS = 25  # passes of the one-step stateful row over the stream: they set every row's budget
 BPTT = 5  # time steps per batch in the truncated-backprop rows (--bptt)
 STREAMS = 4  # parallel streams, the rows of a batch, in the layout rows (--streams)
+UPDATES_MAX = 1_000_000  # weight updates per row, at most (eight rows train): about 20 minutes a row here
 
 
 def pattern_letters(text):
@@ -61,7 +62,13 @@ def memory_options(parser):
     memory_options.parser = parser  # for the check below, which needs several options at once
 
 
-args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=memory_options)
+args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=memory_options,
+                          epochs_note="passes of the one-step stateful row over the stream; they set every row's updates")
+if args.epochs * len(args.pattern) * REPEATS > UPDATES_MAX:
+    memory_options.parser.error(
+        f"argument --epochs: {args.epochs} passes of {len(args.pattern) * REPEATS} letters is more than "
+        f"{UPDATES_MAX} updates per row (a bound against runs that would never end)"
+    )
 if args.streams < 2 or len(args.pattern) * REPEATS < 2 * args.streams * args.bptt:
     memory_options.parser.error(
         f"argument --streams/--bptt: need 2 or more streams and two batches of {args.streams} x "
@@ -399,7 +406,7 @@ def stateful_why(steps):
     """Why a stateful row that backpropagates through `steps` steps reached 100% or not."""
     def why(accuracy):
         if accuracy >= 100:
-            return "yes: the state carried what the letters before said"
+            return "yes: read from the start of the stream (see the mid-pattern probe)"
         return f"no: its state did not keep what it needed (backprop through {count(steps, 'step')})"
     return why
 
@@ -499,6 +506,34 @@ for number, row in enumerate(rows, 1):
                          f"batches in the last epoch, {row['accuracy']:.2f}% on the stream"
                          + (": the mistake does not show in training" if hidden else ""))
 
+# A stateful row at 100% may read the letters, or only count steps since the reset, as framing 5's
+# model does: every pass here also starts at the pattern's first letter right after a reset. The
+# probe: read the stream from a reset that falls mid-pattern, at its first letter that differs
+# from the first one (the first B of AAAABBBCCD), and score it from its second period on. A model
+# that counts steps predicts the wrong phase all the way; one that reads letters finds the phase
+# once the letters say it.
+MID = next((i for i, char in enumerate(args.pattern) if char != args.pattern[0]), 1)
+mid_targets = targets[MID + period - 1 :]
+
+
+def read_from_mid(model):
+    """Accuracy (%) of a stateful row on the stream read from a reset at MID, on its second period on."""
+    probabilities = keras.ops.convert_to_numpy(reader(model)(one_hot([inputs[MID:]])))[0, period - 1 :]
+    return 100 * float(np.mean(np.argmax(probabilities, axis=-1) == mid_targets))
+
+
+for row in rows:
+    if row["row"] in stateful_models:
+        row["mid_start_accuracy"] = read_from_mid(stateful_models[row["row"]])
+# What a pure step counter would score: at step n after the reset, the letter that followed step n
+# in training, whatever came.
+counter_accuracy = 100 * float(np.mean(targets[period - 1 : period - 1 + len(mid_targets)] == mid_targets))
+mid_note = (f"Mid-pattern probe, read from a reset at {args.pattern[MID]!r} (position {MID + 1} of the pattern), "
+            f"{len(mid_targets)} letters scored: " + ", ".join(
+                f"{row['row']} {row['mid_start_accuracy']:.2f}%" for row in rows if "mid_start_accuracy" in row)
+            + f"; a model that only counted steps since the reset would score {counter_accuracy:.2f}%")
+print(mid_note)
+
 # %% [markdown]
 # ## Predicting with the best stateful row
 # The best stateful row's weights (highest accuracy, then lowest loss) in a stateful model of
@@ -581,5 +616,6 @@ common.write_json(args, {
     "rows": rows,
     "plot": plotted,  # the numbers drawn, with --plot
     "predictions": predictions,
-    "notes": [check],
+    "counter_accuracy": counter_accuracy,
+    "notes": [mid_note, check],
 })

@@ -75,7 +75,8 @@ steps_int = whole_number(1, STEPS_MAX, " (a bound against runs that would never 
 
 def letters(text):
     """argparse type: one or more letters A-Z (either case), returned upper-case."""
-    upper = text.strip().upper()
+    upper = text.strip()
+    upper = upper.upper() if upper.isascii() else upper  # "ß".upper() is "SS": check as typed
     if not upper:
         raise argparse.ArgumentTypeError("expected one or more letters A-Z, got nothing")
     wrong = sorted({char for char in upper if char not in ALPHABET})
@@ -182,7 +183,7 @@ def in_notebook():
     return "ipykernel" in sys.modules
 
 
-def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
+def parse_args(description, epochs, min_letters=1, add_options=None, argv=None, epochs_note="the article's"):
     """The options every script shares, checked before anything loads; returns the namespace.
 
     --epochs (default: the article's), --seed, --quiet, --predict LETTERS (at least
@@ -193,7 +194,7 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None):
     parser = ArgumentParser(description=description)
     parser.add_argument(
         "--epochs", type=epochs_int, default=epochs,
-        help=f"training epochs, 1..{EPOCHS_MAX} (default: {epochs}, the article's)",
+        help=f"training epochs, 1..{EPOCHS_MAX} (default: {epochs}, {epochs_note})",
     )
     parser.add_argument(
         "--seed", type=seed_int, default=7,

@@ -145,7 +145,7 @@ def states(path, title, history, walk, h, c, paths):
         for point, letter in zip(points[1:], letters):
             pca.annotate(letter, point, fontsize=7, color=color, xytext=(3, 3), textcoords="offset points")
     pca.scatter(*zero, marker="*", s=150, color="black", zorder=3, label="reset (zero state)")
-    pca.set(title="Paths of the state (h, c) from a reset, in its two main directions (PCA)",
+    pca.set(title="Paths of the state (h, c) from a reset, 2-D (PCA)",
             xlabel="first principal component", ylabel="second principal component")
     pca.legend(fontsize=8)
     pca.grid(alpha=0.3)
