@@ -323,8 +323,8 @@ for name, text in zip(rows, generated):
 # each letter alone, one batch of 1 at a time.
 wide = common.with_batch_size(model, len(common.ALPHABET) - 2)  # batch_shape (24, 1, 1), own state
 in_one_batch = common.decode(wide.predict_on_batch(encode_many(range(1, len(common.ALPHABET) - 1))))
-same = "yes" if in_one_batch == [predicted for _, predicted, _, _ in results[: len(in_one_batch)]] else "NO"
-batch_note = f"Stateful copy with batch size {len(in_one_batch)}, B..Y at once from zeros, predicts as each alone: {same}"
+as_alone = "yes" if in_one_batch == [predicted for _, predicted, _, _ in results[: len(in_one_batch)]] else "NO"
+batch_note = f"Stateful copy with batch size {len(in_one_batch)}, B..Y at once from zeros, predicts as each alone: {as_alone}"
 print(batch_note)
 
 # %% [markdown]

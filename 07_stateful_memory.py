@@ -59,21 +59,22 @@ def memory_options(parser):
                         help=f"time steps per batch of the truncated-backprop rows (default: {BPTT})")
     parser.add_argument("--streams", type=options.positive_int, default=STREAMS,
                         help=f"parallel streams in a batch of the layout rows, 2 or more (default: {STREAMS})")
-    memory_options.parser = parser  # for the check below, which needs several options at once
 
 
-args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=memory_options,
+def check_together(args):
+    """What is wrong with values that depend on each other, or None (options.parse_args asks)."""
+    pairs = len(args.pattern) * REPEATS
+    if args.epochs * pairs > UPDATES_MAX:
+        return (f"argument --epochs: {args.epochs} passes of {pairs} letters is more than {UPDATES_MAX} "
+                "updates per row (a bound against runs that would never end)")
+    if args.streams < 2 or pairs < 2 * args.streams * args.bptt:
+        return (f"argument --streams/--bptt: need 2 or more streams and two batches of {args.streams} x "
+                f"{args.bptt} letters in the stream's {pairs} pairs")
+    return None
+
+
+args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=memory_options, check=check_together,
                           epochs_note="passes of the one-step stateful row over the stream; they set every row's updates")
-if args.epochs * len(args.pattern) * REPEATS > UPDATES_MAX:
-    memory_options.parser.error(
-        f"argument --epochs: {args.epochs} passes of {len(args.pattern) * REPEATS} letters is more than "
-        f"{UPDATES_MAX} updates per row (a bound against runs that would never end)"
-    )
-if args.streams < 2 or len(args.pattern) * REPEATS < 2 * args.streams * args.bptt:
-    memory_options.parser.error(
-        f"argument --streams/--bptt: need 2 or more streams and two batches of {args.streams} x "
-        f"{args.bptt} letters in the stream's {len(args.pattern) * REPEATS} pairs"
-    )
 
 # Keras loads only now, once every option is known to be good: --help and a refused value answer
 # at once instead of after the 3-second import of TensorFlow.
@@ -236,7 +237,7 @@ def train(model, X, y, batch_size, shuffle, stateful=False):
     dataset, steps_per_epoch = common.training_dataset(X, y, batch_size=batch_size, shuffle=shuffle, seed=args.seed)
     common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
     epochs = math.ceil(BUDGET / steps_per_epoch)
-    callbacks = [] if args.quiet else [common.EpochProgress(epochs)]  # a progress bar on stderr
+    callbacks = common.progress(args, epochs)  # a progress bar on stderr; none with --quiet
     if stateful:
         lstm = model.get_layer("lstm")
         callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: lstm.reset_state()))

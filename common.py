@@ -5,7 +5,7 @@ because importing this module imports Keras and TensorFlow (about 3 seconds).
 
 Nothing here is the lesson of any one script. Each numbered script builds its own model,
 calls `model.fit` itself and keeps its reshape, `stateful=True`, `shuffle` and reset lines in
-view; this module only holds what all six would otherwise repeat.
+view; this module only holds what the scripts would otherwise repeat.
 """
 
 import contextlib
@@ -380,6 +380,7 @@ def say_if_continuing(args, model):
             "to start over, run the cells from the model cell on again")
 
 
-def progress(args):
-    """The callbacks for `model.fit`: a progress bar over `args.epochs`, none with --quiet."""
-    return [] if args.quiet else [EpochProgress(args.epochs)]
+def progress(args, epochs=None):
+    """The callbacks for `model.fit`: a progress bar over `epochs` (default: `args.epochs`),
+    none with --quiet."""
+    return [] if args.quiet else [EpochProgress(epochs or args.epochs)]

@@ -154,7 +154,7 @@ class Options(argparse.Namespace):
         if action is None or name == "help":
             raise OptionError(f"args.{name}: no such option; the options are "
                               + ", ".join(a.dest for a in parser._actions if a.dest != "help"))
-        if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
+        if action.nargs == 0:  # a flag such as --quiet: True or False
             if not isinstance(value, bool):
                 raise OptionError(f"args.{name}: expected True or False, got {value!r}")
         elif value is None and action.default is None:
@@ -172,7 +172,13 @@ class Options(argparse.Namespace):
                         f"this model reads {self.__dict__['_min_letters']} letters at a time, got {value!r}")
             except argparse.ArgumentTypeError as error:
                 raise OptionError(f"args.{name}: {error}") from None
+        previous = getattr(self, name)
         super().__setattr__(name, value)
+        check = self.__dict__.get("_check")
+        problem = check(self) if check is not None else None
+        if problem:  # values that depend on each other: keep the old one
+            super().__setattr__(name, previous)
+            raise OptionError(f"args.{name}: {problem}")
         if name == "seed" and "keras" in sys.modules:
             sys.modules["keras"].utils.set_random_seed(value)  # as the first cell did with the old one
             print(f"Seed {value} set: run the cells after this one for the run seed {value} makes.")
@@ -183,12 +189,14 @@ def in_notebook():
     return "ipykernel" in sys.modules
 
 
-def parse_args(description, epochs, min_letters=1, add_options=None, argv=None, epochs_note="the article's"):
+def parse_args(description, epochs, min_letters=1, add_options=None, argv=None, epochs_note="the article's",
+               check=None):
     """The options every script shares, checked before anything loads; returns the namespace.
 
     --epochs (default: the article's), --seed, --quiet, --predict LETTERS (at least
     `min_letters` of them), --steps N, --save, --json, --plot. `add_options(parser)`, if given,
-    adds a script's own. Also checks KERAS_BACKEND, and from the command line sets how Ctrl-C
+    adds a script's own; `check(args)`, if given, checks values that depend on each other and
+    returns what is wrong (one line) or None. Also checks KERAS_BACKEND, and from the command line sets how Ctrl-C
     and a closed output end the script (see `quiet_exits`).
     """
     parser = ArgumentParser(description=description)
@@ -238,7 +246,10 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None, 
             f"argument --predict: this model reads {min_letters} letters at a time, "
             f"got {len(args.predict)} ({args.predict!r})"
         )
-    args.__dict__.update(_parser=parser, _min_letters=min_letters)  # from now on, setting checks
+    problem = check(args) if check is not None else None
+    if problem:
+        parser.error(problem)
+    args.__dict__.update(_parser=parser, _min_letters=min_letters, _check=check)  # from now on, setting checks
     check_backend(parser)
     if argv is None:  # run from the command line, not called from a test or a notebook
         quiet_exits()

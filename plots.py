@@ -137,7 +137,9 @@ def states(path, title, history, walk, h, c, paths):
     zero = (np.zeros(2 * units) - center) @ plane
     pca = axes["pca"]
     projected = {}
-    for (name, (letters, ph, pc)), color in zip(everything.items(), ["tab:blue", "tab:orange", "tab:red", "tab:green"]):
+    colors = ["tab:blue", "tab:orange", "tab:red", "tab:green", "tab:purple", "tab:brown"]
+    for number, (name, (letters, ph, pc)) in enumerate(everything.items()):
+        color = colors[number % len(colors)]  # every path drawn, however many
         points = np.vstack([zero, (np.hstack([ph, pc]) - center) @ plane])
         projected[name] = points[1:].tolist()
         shown_name = "A..Y (the walk from 'A')" if name == "walk" else name

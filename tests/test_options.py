@@ -214,3 +214,16 @@ def test_a_keras_backend_the_scripts_cannot_use_is_one_line(backend, monkeypatch
 def test_the_backends_that_work_are_accepted(backend, monkeypatch):
     monkeypatch.setenv("KERAS_BACKEND", backend)
     assert options.parse_args("test", epochs=5, argv=[]).epochs == 5
+
+
+def test_values_that_depend_on_each_other_are_checked_on_the_command_line_and_when_set(capsys):
+    def check(args):
+        return None if args.steps <= args.epochs else "argument --steps: no more than --epochs"
+
+    with pytest.raises(SystemExit):
+        options.parse_args("test", epochs=5, argv=["--steps", "6"], check=check)
+    assert "no more than --epochs" in capsys.readouterr().err
+    args = options.parse_args("test", epochs=5, argv=["--steps", "5"], check=check)
+    with pytest.raises(options.OptionError, match="no more than --epochs"):
+        args.steps = 6
+    assert args.steps == 5  # the old value kept
