@@ -8,6 +8,7 @@ it feeds:
   --epochs   1..EPOCHS_MAX            a bound, so a typo cannot start a run of days
   --seed     0..SEED_MAX              NumPy's limit: its generators take seeds below 2**32
   --steps    1..STEPS_MAX             --predict adds one letter per step
+  --learning-rate  above 0, at most LEARNING_RATE_MAX   Adam's step size (default 0.001, Adam's own)
   --predict  letters A-Z, either case, at least as many as the model reads
   --save, --plot, --json: a name with the right ending, in a folder that exists, is a folder,
              and can be written (tried, not guessed), and not the name of a folder
@@ -27,6 +28,8 @@ ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the letters the scripts predict (comm
 EPOCHS_MAX = 100_000  # framing 6 at this many epochs would take about 4 days here
 SEED_MAX = 2**32 - 1  # numpy.random.seed and RandomState take 0..2**32 - 1
 STEPS_MAX = 1000  # letters --predict may add
+LEARNING_RATE = 0.001  # Adam's default: the article's optimizer="adam"
+LEARNING_RATE_MAX = 1.0
 BACKENDS = ("tensorflow", "jax", "torch")  # the Keras backends the scripts run on (README)
 UNSUPPORTED = 3  # exit status of a script whose Keras backend cannot do what it needs
 
@@ -71,6 +74,24 @@ non_negative_int = whole_number(0)
 epochs_int = whole_number(1, EPOCHS_MAX, " (a bound against runs that would never end)")
 seed_int = whole_number(0, SEED_MAX, " (2**32 - 1, the largest seed NumPy takes)")
 steps_int = whole_number(1, STEPS_MAX, " (a bound against runs that would never end)")
+
+
+def number_between(low, high, why=""):
+    """argparse type: a finite decimal number with low < value <= high."""
+    def convert(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not low < value <= high:  # also refuses nan, which compares false with everything
+            raise argparse.ArgumentTypeError(f"must be above {low} and at most {high}{why}, got {text}")
+        return value
+
+    convert.__name__ = "number"
+    return convert
+
+
+learning_rate_float = number_between(0, LEARNING_RATE_MAX, " (a bound: larger steps only diverge)")
 
 
 def letters(text):
@@ -193,7 +214,7 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None, 
                check=None):
     """The options every script shares, checked before anything loads; returns the namespace.
 
-    --epochs (default: the article's), --seed, --quiet, --predict LETTERS (at least
+    --epochs (default: the article's), --seed, --learning-rate, --quiet, --predict LETTERS (at least
     `min_letters` of them), --steps N, --save, --json, --plot. `add_options(parser)`, if given,
     adds a script's own; `check(args)`, if given, checks values that depend on each other and
     returns what is wrong (one line) or None. Also checks KERAS_BACKEND, and from the command line sets how Ctrl-C
@@ -208,6 +229,11 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None, 
         "--seed", type=seed_int, default=7,
         help=f"seed for NumPy, Python, Keras and the data pipeline, 0..{SEED_MAX} "
         "(default: 7, the article's)",
+    )
+    parser.add_argument(
+        "--learning-rate", type=learning_rate_float, default=LEARNING_RATE, metavar="RATE",
+        help=f"control: Adam's learning rate, above 0 and at most {LEARNING_RATE_MAX} (default: "
+        f"{LEARNING_RATE}, Adam's default, which the article's optimizer='adam' uses)",
     )
     parser.add_argument(
         "--quiet", action="store_true",
