@@ -151,3 +151,19 @@ def test_readme_notebook_commands_run_as_written(monkeypatch, tmp_path):
     assert not [o for o in outputs if o.output_type == "error"]
     assert "Model Accuracy:" in stdout_of(executed.cells)
     assert "Training: 20 epochs" in stdout_of(executed.cells)  # the option set in the notebook
+
+
+@pytest.mark.parametrize("script", ["01_naive_one_char.py"])
+def test_a_notebook_outside_the_project_folder_says_where_to_start_in_one_line(script, monkeypatch, tmp_path):
+    """Saved away from options.py, the notebook stops at its first cell with one line that says
+    where the kernel must start, not a traceback."""
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    notebook = jupytext.read(os.path.join(ROOT, script), fmt="py:percent")
+    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=600,
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    with pytest.raises(nbclient.exceptions.CellExecutionError):
+        client.execute()  # stops at the first error, as Jupyter's "run all" does
+    (error,) = [o for o in notebook.cells[0].outputs if o.output_type == "error"]
+    assert error.ename == "ModuleNotFoundError"
+    assert len(error.traceback) == 1, error.traceback
+    assert error.traceback[0].startswith("No module named 'options': start the notebook's kernel in the project's folder")
