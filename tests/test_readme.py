@@ -18,8 +18,11 @@ OUTPUT = re.compile(r"one-step MSE on the last (\d+) values of (\d+) series: "
                     r"model (\d+\.\d+), repeat-last baseline (\d+\.\d+)")
 
 
-def test_the_readme_has_a_recipe_to_run():
+def test_the_readme_has_a_recipe_to_run_and_no_other_python_block():
     assert "stateful=True" in RECIPE and "batch_shape=(NUM_SERIES, 1, 1)" in RECIPE
+    assert BLOCKS == [RECIPE]  # the only Python in the README is the recipe, which the tests run
+    imported = set(re.findall(r"^(?:import|from) (\w+)", RECIPE, re.MULTILINE))
+    assert imported == {"os", "keras", "numpy"}
 
 
 def run_block(block, tmp_path):
@@ -31,13 +34,8 @@ def run_block(block, tmp_path):
                           cwd=tmp_path, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert os.listdir(tmp_path) == ["block.py"]  # writes nothing
+    assert proc.stderr == ""  # quiet: no TensorFlow start-up noise, no warnings
     return proc
-
-
-@pytest.mark.parametrize("block", BLOCKS, ids=[f"block{i + 1}" for i in range(len(BLOCKS))])
-def test_readme_code_block_runs_on_its_own_quietly(block, tmp_path):
-    proc = run_block(block, tmp_path)
-    assert proc.stderr == ""  # no TensorFlow start-up noise, no warnings
 
 
 def with_constants(block, **values):
@@ -51,13 +49,17 @@ def with_constants(block, **values):
                          ids=["as-written", "2-series", "5-series"])
 def test_recipe_beats_repeating_the_last_value_with_any_number_of_series(num_series, length, tmp_path):
     """Run as written, and with another number of series and another length (the constants at
-    its top substituted): the one-step error on the held-out end of each series is below the
-    repeat-last baseline's, for every series count, since the layout is in code."""
+    its top substituted), quietly: the one-step error on the held-out end of each series is
+    below the repeat-last baseline's, for every series count, since the layout is in code. As
+    written, it prints what the README shows it prints."""
     block = RECIPE if num_series is None else with_constants(RECIPE, NUM_SERIES=num_series, LENGTH=length)
     proc = run_block(block, tmp_path)
     (match,) = OUTPUT.findall(proc.stdout)
     test, series, model, baseline = int(match[0]), int(match[1]), float(match[2]), float(match[3])
-    if num_series is not None:
+    if num_series is None:
+        (shown,) = re.findall(r"^```\n(one-step MSE .*)\n```$", README, re.MULTILINE)
+        assert proc.stdout.strip() == shown
+    else:
         assert (series, test) == (num_series, length // 5)
     assert model < baseline, proc.stdout
 
