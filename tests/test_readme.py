@@ -3,6 +3,7 @@ lead somewhere; it stays a landing page."""
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -22,18 +23,24 @@ def test_the_readme_has_a_recipe_to_run_and_no_other_python_block():
     assert "stateful=True" in RECIPE and "batch_shape=(NUM_SERIES, 1, 1)" in RECIPE
     assert BLOCKS == [RECIPE]  # the only Python in the README is the recipe, which the tests run
     imported = set(re.findall(r"^(?:import|from) (\w+)", RECIPE, re.MULTILINE))
-    assert imported == {"os", "keras", "numpy"}
+    assert imported - {"guard"} == {"os", "keras", "numpy"}  # guard.py: the one copyable project file
 
 
 def run_block(block, tmp_path):
-    # Run from an empty folder, so that it cannot lean on the project's modules.
+    # Run from a folder holding only the block (and guard.py, the one project file a reader
+    # copies with it, if it imports it), so that it cannot lean on the project's other modules.
     script = tmp_path / "block.py"
     script.write_text(block)
+    files = ["block.py"]
+    if re.search(r"^(from guard |import guard)", block, re.MULTILINE):
+        shutil.copy(os.path.join(ROOT, "guard.py"), tmp_path)
+        files.append("guard.py")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           cwd=tmp_path, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert os.listdir(tmp_path) == ["block.py"]  # writes nothing
+    assert sorted(os.listdir(tmp_path)) == sorted(files)  # writes nothing
     assert proc.stderr == ""  # quiet: no TensorFlow start-up noise, no warnings
     return proc
 
