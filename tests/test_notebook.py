@@ -1,6 +1,8 @@
 """The scripts are also notebooks: jupytext "percent" cells that run one by one in a kernel."""
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 
@@ -111,3 +113,57 @@ def test_options_set_in_a_notebook_are_checked_and_a_new_seed_makes_that_seeds_r
     assert (ours.accuracy, ours.sections) == (theirs.accuracy, theirs.sections)
     # Run again, the training cell says it continues the model trained so far.
     assert "Training continues from the weights trained so far (750 updates)" in stdout_of([again])
+
+
+def readme_notebook_commands():
+    """The README's notebook block: the pip line, then the commands that make and run a notebook."""
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as file:
+        blocks = re.findall(r"^```bash\n(.*?)^```$", file.read(), re.MULTILINE | re.DOTALL)
+    (block,) = [b for b in blocks if "jupytext --to notebook" in b]
+    install, command = block.strip().splitlines()
+    return install, command
+
+
+def test_readme_notebook_commands_run_as_written(monkeypatch, tmp_path):
+    """The README's commands, in a copy of the project's files: the pip line names a requirements
+    file that pins what the commands run (jupytext, nbclient's `jupyter execute`, ipykernel), and
+    the commands make the notebook and run it in a kernel (with a cell setting few epochs put in
+    between, the README's way of changing an option), saving outputs that show the lesson."""
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    install, command = readme_notebook_commands()
+    requirements = re.fullmatch(r"pip install -r (\S+)", install).group(1)
+    with open(os.path.join(ROOT, requirements)) as file:
+        pinned = dict(re.findall(r"^([\w-]+)==(\S+)", file.read(), re.MULTILINE))
+    assert {"jupytext", "nbclient", "ipykernel"} <= set(pinned), pinned
+    script = re.search(r"jupytext --to notebook (\S+\.py)", command).group(1)
+    for name in (script, "options.py", "common.py", "plots.py"):
+        shutil.copy(os.path.join(ROOT, name), tmp_path)
+    make, run = command.split(" && ")
+    subprocess.run(make, shell=True, cwd=tmp_path, check=True, capture_output=True, timeout=120)
+    path = tmp_path / script.replace(".py", ".ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.insert(1, nbformat.v4.new_code_cell("args.epochs = 20"))
+    nbformat.write(notebook, path)
+    proc = subprocess.run(run, shell=True, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    executed = nbformat.read(path, as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert "Model Accuracy:" in stdout_of(executed.cells)
+    assert "Training: 20 epochs" in stdout_of(executed.cells)  # the option set in the notebook
+
+
+@pytest.mark.parametrize("script", ["01_naive_one_char.py"])
+def test_a_notebook_outside_the_project_folder_says_where_to_start_in_one_line(script, monkeypatch, tmp_path):
+    """Saved away from options.py, the notebook stops at its first cell with one line that says
+    where the kernel must start, not a traceback."""
+    monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    notebook = jupytext.read(os.path.join(ROOT, script), fmt="py:percent")
+    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=600,
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    with pytest.raises(nbclient.exceptions.CellExecutionError):
+        client.execute()  # stops at the first error, as Jupyter's "run all" does
+    (error,) = [o for o in notebook.cells[0].outputs if o.output_type == "error"]
+    assert error.ename == "ModuleNotFoundError"
+    assert len(error.traceback) == 1, error.traceback
+    assert error.traceback[0].startswith("No module named 'options': start the notebook's kernel in the project's folder")
