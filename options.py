@@ -24,6 +24,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the letters the scripts predict (common.py uses it too)
 EPOCHS_MAX = 100_000  # framing 6 at this many epochs would take about 4 days here
@@ -350,6 +351,7 @@ def quiet_exits(files=(), clean_up=False):
         _stderr_fd = os.dup(2)  # not inherited by child processes (Python makes it non-inheritable)
     for signum in STOP_SIGNALS:
         signal.signal(signum, _raise_stopped if clean_up else _stopped)
+    _stop_with_parent()
     files = [path for path in files if path]
     if hasattr(signal, "SIGPIPE"):  # not on Windows
         signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # a write to a closed pipe raises instead
@@ -357,6 +359,27 @@ def quiet_exits(files=(), clean_up=False):
         stream = getattr(sys, name)
         if not isinstance(stream, _ReaderMayLeave):
             setattr(sys, name, _ReaderMayLeave(stream, name, files, clean_up))
+
+
+PARENT = "REPRODUCE_PARENT_PID"  # set by reproduce.py for the scripts it starts
+
+
+def _stop_with_parent():
+    """A script that reproduce.py started stops, as if sent SIGTERM, once reproduce.py is gone
+    without stopping it: killed by SIGKILL, or a test runner that ran the study stopped. Each
+    script runs in its own process group (so that reproduce.py can end it and what it started),
+    so a signal to reproduce.py's group no longer reaches it, and it would otherwise train on,
+    adopted by process 1. A thread looks at the parent process once a second."""
+    parent = os.environ.pop(PARENT, None)  # popped: processes this one starts have another parent
+    if parent is None or not parent.isdigit():
+        return
+
+    def watch():
+        while os.getppid() == int(parent):
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="stop-with-parent", daemon=True).start()
 
 
 def _stopped(signum, frame):

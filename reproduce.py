@@ -82,10 +82,11 @@ def alphabet_from_a(found):
     return [tuple(p) for p in found["predictions"][""]] == list(zip(ALPHABET, ALPHABET[1:]))
 
 
-def walk_from_a(found):
-    """Framing 5's generation from 'A' as letters: 'ABCD...Z', or 'ADGGHH...' when it strays."""
+def predicted_from_a(found):
+    """Framing 5's predictions for A..Y fed from a reset: 'after A..Y predicted BCD...Z', or
+    'after A..Y predicted DGGHH...' when they stray."""
     pairs = found["predictions"][""]
-    return pairs[0][0] + "".join(out for _, out in pairs)
+    return f"after {pairs[0][0]}..{pairs[-1][0]} predicted {''.join(out for _, out in pairs)}"
 
 
 def started(found, header_prefix):
@@ -192,7 +193,7 @@ def at_least(key, floor):
 # ---- Framing 5 ------------------------------------------------------------------------------
 STATEFUL_CHECKS = (
     Check("100%, A..Z from 'A'", lambda f: at_100(f) and alphabet_from_a(f),
-          got=lambda f: f"{percent(f['accuracy'])}, {walk_from_a(f)}"),
+          got=lambda f: f"{percent(f['accuracy'])}, {predicted_from_a(f)}"),
     Check("reads its input (probe)", reads_letters, got=probe_verdict),
     Check("counts steps (probe, steps 2-24)", counts_steps,
           got=lambda f: f"the step count in {f['probe']['later_follows_count']} of {f['probe']['later_total']}"),
@@ -204,7 +205,7 @@ RANDOM_START_CHECKS = (
     Check("every pass from a reset right (all starts 100%)", lambda f: f["all_starts"]["mean"] == 100.0,
           got=lambda f: f"{percent(f['all_starts']['mean'])} over the 25 starting letters"),
     Check("the article's A pass: 100%, A..Z", lambda f: at_100(f) and alphabet_from_a(f), meant_to_fail=True,
-          got=lambda f: f"{percent(f['accuracy'])}, {walk_from_a(f)}"),
+          got=lambda f: f"{percent(f['accuracy'])}, {predicted_from_a(f)}"),
     Check("later steps above the first (a warm-up)",
           lambda f: f["all_starts"]["later_steps"] > f["all_starts"]["first_steps"],
           got=lambda f: (f"first {f['all_starts']['first_steps_count']} steps {percent(f['all_starts']['first_steps'])}, "
@@ -582,6 +583,7 @@ def start_run(run, threads, folder):
     # parallel runs do not fight; these tiny models gain nothing from more (see the README).
     for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
         env[name] = str(threads)
+    env[options.PARENT] = str(os.getpid())  # the script stops if this process is gone (options.py)
     command = [
         sys.executable, os.path.join(HERE, run.row.script), *run.row.args,
         "--seed", str(run.seed), *(() if run.epochs is None else ("--epochs", str(run.epochs))),
@@ -763,13 +765,19 @@ def one_seed_table(rows, runs, markdown=False):
     for row in rows:
         found = runs[row.label]
         if isinstance(found, str):
-            lines.append([row.label, row.title, percent(row.article), "not run", "refused", ""])
+            lines.append([row.label, row.title, percent(row.article), "not run", "refused"])
             continue
         (found,) = found
         held = ", ".join(check.short(check.held(found)) for check in row.checks)
-        lines.append([row.label, row.title, percent(row.article), percent(row.value(found)), held,
-                      f"{found['train_seconds']:.1f}"])
-    return table(["#", "Framing", "Article", "This run", "Checks held", "Train s"], lines, markdown)
+        lines.append([row.label, row.title, percent(row.article), percent(row.value(found)), held])
+    return table(["#", "Framing", "Article", "This run", "Checks held"], lines, markdown)
+
+
+def training_seconds(rows, runs):
+    """One line: how long each row's training took (one seed), wrapped at 100 columns."""
+    times = [f"{row.label} {runs[row.label][0]['train_seconds']:.1f}" for row in rows
+             if not isinstance(runs[row.label], str)]
+    return textwrap.fill("Training seconds per row: " + ", ".join(times) + ".", 100)
 
 
 def study_table(rows, runs, first_seed, markdown=False):
@@ -782,10 +790,10 @@ def study_table(rows, runs, first_seed, markdown=False):
         values = [row.value(f) for f in found]
         seeds = len(values)
         spread = statistics.stdev(values) if len(values) > 1 else 0.0
-        held = ", ".join(str(sum(bool(check.held(f)) for f in found)) for check in row.checks)
+        held = " ".join(str(sum(bool(check.held(f)) for f in found)) for check in row.checks)  # per check
         lines.append([row.label, row.title, percent(row.article), percent(values[0]),
-                      f"{statistics.mean(values):.1f} ± {spread:.1f}", f"{min(values):.1f}-{max(values):.1f}", held])
-    header = ["#", "Framing", "Article", f"Seed {first_seed}", "Mean ± SD", "Min-max", f"Held, of {seeds}"]
+                      f"{statistics.mean(values):.1f}±{spread:.1f}", f"{min(values):.1f}-{max(values):.1f}", held])
+    header = ["#", "Framing", "Article", f"Seed {first_seed}", "Mean±SD", "Min-max", f"Held, of {seeds}"]
     return table(header, lines, markdown)
 
 
@@ -959,6 +967,8 @@ def study(args):
             if not isinstance(runs[row.label], str):
                 for note in runs[row.label][0].get("notes", []):
                     print(f"- {row.label}: {note}")
+        print()
+        print(training_seconds(rows, runs))
     comparisons = [c for c in COMPARISONS if all(
         label.partition(":")[0] in args.rows and not isinstance(runs[label.partition(":")[0]], str)
         for label in (c.first, c.second))]
