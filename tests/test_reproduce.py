@@ -417,21 +417,28 @@ def test_a_two_seed_smoke_study_runs_and_the_same_seeds_give_the_same_accuracies
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
-    assert "| # | Framing | Article | Seed 7 | Mean ± SD | Min-max | Held in |" in out
+    lines = out.splitlines()
+    assert lines[0].split() == ["#", "Framing", "Article", "Seed", "7", "Mean±SD", "Min-max", "Held,", "of", "2"]
+    assert not any(line.startswith("|") or "**" in line for line in lines)  # plain text, no Markdown
     assert re.search(r"^1@2000 vs 1: [+-]\d+\.\d points \(95% CI .* over 2 seeds\): (not )?shown; ", out, re.MULTILINE)
+    assert re.search(r"^Multiple comparisons \(Holm over the [01] with a verdict, 5% for them all\)", out, re.MULTILINE)
+    assert "  - expected all 25 right: held in " in out  # per check: expected, and in how many seeds
     assert "Epochs scaled by 0.01: not the article's settings." in out
-    assert all(len(line) <= 100 for line in out.splitlines() if line.startswith("|"))
+    assert all(len(line) <= 100 for line in lines[:4])
     assert "runs done" in proc.stderr and "runs done" not in out  # progress on stderr only
     assert os.listdir(tmp_path) == ["seeds.png"]
-    table = {line.split("|")[1].strip(): line.split("|")[4:7] for line in out.splitlines() if line.startswith("| 1")}
+    table = {line.split()[0]: line.split("  ") for line in lines[2:4]}
+    table = {label: [cell.strip() for cell in cells if cell.strip()] for label, cells in table.items()}
 
     runs = reproduce.run_study([ROWS_BY_LABEL["1"], ROWS_BY_LABEL["1@2000"]], [7, 8], jobs=1, scale=0.01,
                                progress=reproduce.Progress(4, stream=io.StringIO()))
     for label in ("1", "1@2000"):
         accuracies = [found["accuracy"] for found in runs[label]]
-        seed_7, _, min_max = (cell.strip() for cell in table[label])
+        seed_7, min_max = table[label][3], table[label][5]
         assert seed_7 == f"{accuracies[0]:.2f}%"
-        assert min_max == f"{min(accuracies):.2f}-{max(accuracies):.2f}"
+        assert min_max == f"{min(accuracies):.1f}-{max(accuracies):.1f}"
+    markdown = reproduce.study_table([ROWS_BY_LABEL["1"]], {"1": runs["1"]}, 7, markdown=True).splitlines()
+    assert markdown[0] == "| # | Framing | Article | Seed 7 | Mean±SD | Min-max | Held, of 2 |"
 
 
 def test_a_failing_script_stops_the_study_with_one_line(monkeypatch, capsys):
@@ -570,8 +577,8 @@ def test_framing_6_reaches_95_percent(article_runs):
 def test_one_seed_table_has_a_row_per_framing_and_fits_100_columns(article_runs):
     rows = [ROWS_BY_LABEL[label] for label in ARTICLE_ROWS]
     runs = {label: [found] for label, found in article_runs.items()}
-    lines = reproduce.one_seed_table(rows, runs).splitlines()
+    lines = reproduce.one_seed_table(rows, runs, markdown=True).splitlines()
     assert [line.split("|")[1].strip() for line in lines[2:]] == ARTICLE_ROWS
     for label, line in zip(ARTICLE_ROWS, lines[2:]):
         assert f"{article_runs[label]['accuracy']:.2f}%" in line
-    assert all(len(line) <= 100 for line in lines)
+    assert all(len(line) <= 100 for line in reproduce.one_seed_table(rows, runs).splitlines())
