@@ -14,9 +14,13 @@ control run is one more declaration.
 With one seed it prints the article-versus-this-run table; with several, per row the article's
 figure, the first seed's, mean and standard deviation, min-max and in how many seeds each check
 held, then the article's comparisons as paired differences over the same seeds with a 95%
-confidence interval. Runs go `--jobs` at a time (default: one per CPU), each process limited to
-its share of the CPU threads; the same seed gives the same accuracies with any `--jobs`.
-Progress goes to stderr, results to stdout.
+confidence interval, and one line on testing them all at once (Holm's adjustment). Under the
+table, per row what it can show, then per check what was expected, what this run got (or in how
+many seeds it held) and whether it held; a check that a control is meant to fail says so ("not
+held, as meant"). Tables are plain columns, the same on a terminal, in a file or pasted into a
+code block; `--markdown` prints them as Markdown tables instead. Runs go `--jobs` at a time
+(default: one per CPU), each process limited to its share of the CPU threads; the same seed gives
+the same accuracies with any `--jobs`. Progress goes to stderr, results to stdout.
 
 It exits 0 once every run completed, whether or not the checks held: the table says which did.
 A script that refuses to run on the current backend (framing 5 on JAX) gets a row saying so. A
@@ -712,7 +716,7 @@ def run_study(rows, seeds, jobs, scale, progress=None):
     """
     threads = max(1, (os.cpu_count() or 1) // jobs)
     pending = [Run(row, seed, scaled_epochs(row, scale)) for row in rows for seed in seeds]
-    pending.sort(key=lambda run: -run.epochs * (40 if run.row.script.startswith("06") else 1))
+    pending.sort(key=lambda run: -(run.epochs or 0) * (40 if run.row.script.startswith("06") else 1))
     progress = progress or Progress(len(pending))
     running, finished = [], []
     with tempfile.TemporaryDirectory(prefix="reproduce-") as folder:

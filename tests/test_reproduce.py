@@ -441,6 +441,18 @@ def test_a_two_seed_smoke_study_runs_and_the_same_seeds_give_the_same_accuracies
     assert markdown[0] == "| # | Framing | Article | Seed 7 | Mean±SD | Min-max | Held, of 2 |"
 
 
+def test_a_row_without_epochs_runs_at_the_scripts_own(tmp_path):
+    script = tmp_path / "echo_args.py"  # writes its command line as what it found
+    script.write_text("import json, sys\n"
+                      "json.dump({'accuracy': 100.0, 'train_seconds': 0.0, 'argv': sys.argv[1:]}, "
+                      "open(sys.argv[sys.argv.index('--json') + 1], 'w'))\n")
+    own = reproduce.Row("x", str(script), "own epochs", None, None, (), "")
+    given = reproduce.Row("y", str(script), "given epochs", None, 300, (), "", args=("--units", "32"))
+    runs = reproduce.run_study([own, given], [7], jobs=2, scale=0.1, progress=reproduce.Progress(2, stream=io.StringIO()))
+    assert runs["x"][0]["argv"][:2] == ["--seed", "7"] and "--epochs" not in runs["x"][0]["argv"]
+    assert runs["y"][0]["argv"][:6] == ["--units", "32", "--seed", "7", "--epochs", "30"]
+
+
 def test_a_failing_script_stops_the_study_with_one_line(monkeypatch, capsys):
     broken = reproduce.Row("x", "01_naive_one_char.py", "broken", None, 1, (), "", args=("--steps", "0"))
     monkeypatch.setattr(reproduce, "ROWS", [broken])
