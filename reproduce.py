@@ -655,6 +655,11 @@ def finish_run(run):
                            f"{status}: {tail[-1] if tail else 'no message'}")
     with open(run.json_path, encoding="utf-8") as file:
         run.found = json.load(file)
+    try:
+        run.row.value(run.found)
+    except (KeyError, TypeError):  # a script older than its row (or a row with a wrong key)
+        raise ScriptFailed(f"{name} {' '.join(run.row.args)} --seed {run.seed} wrote no {run.row.metric!r}, "
+                           f"the figure row {run.row.label} reports: is the script up to date?") from None
     run.epochs_done = run.epochs_total = run.epochs
 
 
