@@ -660,6 +660,11 @@ def finish_run(run):
     except (KeyError, TypeError):  # a script older than its row (or a row with a wrong key)
         raise ScriptFailed(f"{name} {' '.join(run.row.args)} --seed {run.seed} wrote no {run.row.metric!r}, "
                            f"the figure row {run.row.label} reports: is the script up to date?") from None
+    if "--learning-rate" in run.row.args:  # a script that took the option but trained at Adam's default
+        asked = float(run.row.args[run.row.args.index("--learning-rate") + 1])
+        if run.found.get("learning_rate") != asked:
+            raise ScriptFailed(f"{name} {' '.join(run.row.args)} --seed {run.seed} wrote learning_rate "
+                               f"{run.found.get('learning_rate')}, not {asked}: it does not train at the rate asked")
     run.epochs_done = run.epochs_total = run.epochs
 
 

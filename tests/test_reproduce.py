@@ -451,6 +451,9 @@ def test_a_row_without_epochs_runs_at_the_scripts_own(tmp_path):
     runs = reproduce.run_study([own, given], [7], jobs=2, scale=0.1, progress=reproduce.Progress(2, stream=io.StringIO()))
     assert runs["x"][0]["argv"][:2] == ["--seed", "7"] and "--epochs" not in runs["x"][0]["argv"]
     assert runs["y"][0]["argv"][:6] == ["--units", "32", "--seed", "7", "--epochs", "30"]
+    ignores = reproduce.Row("r", str(script), "ignores the rate", None, None, (), "", args=("--learning-rate", "0.01"))
+    with pytest.raises(reproduce.ScriptFailed, match="wrote learning_rate None, not 0.01: it does not train at the rate"):
+        reproduce.run_study([ignores], [7], jobs=1, scale=1, progress=reproduce.Progress(1, stream=io.StringIO()))
     nested = reproduce.Row("z", str(script), "a figure it lacks", None, None, (), "", metric="all_starts.mean")
     with pytest.raises(reproduce.ScriptFailed, match="wrote no 'all_starts.mean', the figure row z reports"):
         reproduce.run_study([nested], [7], jobs=1, scale=1, progress=reproduce.Progress(1, stream=io.StringIO()))
