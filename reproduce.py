@@ -969,11 +969,9 @@ def study(args):
     print(one_seed_table(rows, runs, markdown) if one_seed else study_table(rows, runs, args.seed, markdown))
     print()
     if one_seed:
-        print("Checks: what each row can show, then per check what was expected, what this run got, "
-              "and whether it held:")
+        print("Checks (per row what it can show; per check what was expected, what this run got, held or not):")
     else:
-        print("Checks: what each row can show, then per check what was expected and in how many seeds "
-              "it held:")
+        print("Checks (per row what it can show; per check what was expected, in how many seeds it held):")
     print(checks_text(rows, runs, one_seed))
     if one_seed:
         print()
