@@ -18,11 +18,13 @@ nothing outside Python's standard library, so it is fast to load.
 """
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import tempfile
 import threading
+import time
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # the letters the scripts predict (common.py uses it too)
 EPOCHS_MAX = 100_000  # framing 6 at this many epochs would take about 4 days here
@@ -278,7 +280,7 @@ def parse_args(description, epochs, min_letters=1, add_options=None, argv=None, 
     args.__dict__.update(_parser=parser, _min_letters=min_letters, _check=check)  # from now on, setting checks
     check_backend(parser)
     if argv is None:  # run from the command line, not called from a test or a notebook
-        quiet_exits()
+        quiet_exits(files=[args.json, args.save, args.plot])
     return args
 
 
@@ -296,23 +298,142 @@ def check_backend(parser):
         )
 
 
-def quiet_exits():
-    """How a command-line run ends early, without a Python traceback.
+# How a run stops early. Each stop signal ends a script with one line on stderr and the shell's
+# status for it, 128 + the signal's number; SIGHUP is what a closed terminal or SSH session sends.
+STOP_SIGNALS = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+if hasattr(signal, "SIGHUP"):  # not on Windows
+    STOP_SIGNALS[signal.SIGHUP] = "hung up"
 
-    Ctrl-C: one line and the shell's status for SIGINT, 130. Output closed early (`| head -3`):
-    Python turns the broken pipe into an exception that ends in a traceback; the default action
-    of SIGPIPE instead ends the process quietly, as `cat` or `grep` end, and the shell reports
-    status 141. Nothing is lost: the scripts write nothing to disk unless asked, and what they
-    do write appears only when complete.
+_stderr_fd = None  # a copy of stderr's file descriptor, made by quiet_exits (see `say`)
+
+
+def say(line):
+    """Write one line to the stderr the run started with, even while common.py points file
+    descriptor 2 at /dev/null (it does while TensorFlow imports, to hide TensorFlow's start-up
+    notices). A stop signal's line goes through here: written to fd 2 during the import, it was
+    lost, and Ctrl-C in the first seconds ended the run without a word."""
+    fd = _stderr_fd if _stderr_fd is not None else 2
+    try:
+        os.write(fd, (line + "\n").encode("utf-8", "replace"))
+    except OSError:  # stderr closed too (a closed terminal, `2>&1 | head`): nowhere to say it
+        pass
+
+
+class Stopped(BaseException):
+    """Raised by a stop signal in a program that must clean up before it ends (reproduce.py ends
+    its script processes and removes its temporary folder). A BaseException, like
+    KeyboardInterrupt, so that `except Exception` does not swallow it."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+        self.status = 128 + signum  # the shell's status for a process ended by this signal
+        self.word = STOP_SIGNALS.get(signum, "output closed early")
+
+
+def quiet_exits(files=(), clean_up=False):
+    """How a command-line run ends early: one line, or none where other programs print none.
+
+    A stop signal (Ctrl-C, `kill`, a closed terminal): one line on stderr ("interrupted",
+    "terminated", "hung up") and the shell's status, 130, 143 or 129. With `clean_up`, the
+    signal raises `Stopped` instead, in the main thread, for the program to clean up, say its line
+    and exit with `Stopped.status`. A file being written when the signal comes is finished first
+    (see `write_atomically`), so no half file is left.
+
+    Output closed early (`| head -3`): Python would turn the broken pipe into an exception that
+    ends in a traceback. A run asked for no files (`files` empty) stops quietly instead, as `cat`
+    or `grep` stop (status 141, or `Stopped` with `clean_up`). A run asked for files goes on
+    without its output, says so in one line on stderr, and writes them complete: what was asked
+    for is not lost because the screen output was cut short.
     """
-    signal.signal(signal.SIGINT, _interrupted)
+    global _stderr_fd
+    if _stderr_fd is None:
+        _stderr_fd = os.dup(2)  # not inherited by child processes (Python makes it non-inheritable)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _raise_stopped if clean_up else _stopped)
+    _stop_with_parent()
+    files = [path for path in files if path]
     if hasattr(signal, "SIGPIPE"):  # not on Windows
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # a write to a closed pipe raises instead
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if not isinstance(stream, _ReaderMayLeave):
+            setattr(sys, name, _ReaderMayLeave(stream, name, files, clean_up))
 
 
-def _interrupted(signum, frame):
-    print(f"\n{os.path.basename(sys.argv[0])}: interrupted", file=sys.stderr, flush=True)
-    os._exit(130)
+PARENT = "REPRODUCE_PARENT_PID"  # set by reproduce.py for the scripts it starts
+
+
+def _stop_with_parent():
+    """A script that reproduce.py started stops, as if sent SIGTERM, once reproduce.py is gone
+    without stopping it: killed by SIGKILL, or a test runner that ran the study stopped. Each
+    script runs in its own process group (so that reproduce.py can end it and what it started),
+    so a signal to reproduce.py's group no longer reaches it, and it would otherwise train on,
+    adopted by process 1. A thread looks at the parent process once a second."""
+    parent = os.environ.pop(PARENT, None)  # popped: processes this one starts have another parent
+    if parent is None or not parent.isdigit():
+        return
+
+    def watch():
+        while os.getppid() == int(parent):
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="stop-with-parent", daemon=True).start()
+
+
+def _stopped(signum, frame):
+    say(f"\n{os.path.basename(sys.argv[0])}: {STOP_SIGNALS[signum]}")
+    os._exit(128 + signum)  # at once: TensorFlow's threads would hold up a normal exit
+
+
+def _raise_stopped(signum, frame):
+    for other in STOP_SIGNALS:  # once: the clean-up that follows runs undisturbed
+        signal.signal(other, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+class _ReaderMayLeave:
+    """sys.stdout or sys.stderr, for a reader that may go away (`| head`): see `quiet_exits`."""
+
+    def __init__(self, stream, name, files, clean_up):
+        self._stream, self._name, self._files, self._clean_up = stream, name, files, clean_up
+        self._gone = False
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._reader_left()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_left()
+
+    def __getattr__(self, name):  # fileno, isatty, encoding, buffer, ...
+        return getattr(self._stream, name)
+
+    def _reader_left(self):
+        if self._gone:
+            return
+        self._gone = True
+        try:  # what is left in the buffer, and whatever follows, goes nowhere
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+        if self._files:
+            say(f"{os.path.basename(sys.argv[0])}: {self._name} closed early; carrying on, without it, "
+                f"to write {', '.join(self._files)}")
+        elif self._clean_up:
+            _raise_stopped(signal.SIGPIPE, None)
+        else:  # end as other programs end when their reader leaves: by SIGPIPE, status 141
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGPIPE)
 
 
 def refuse(message):
@@ -324,27 +445,45 @@ def refuse(message):
 # ---------------------------------------------------------------------------------------------
 # Writing the files the options name
 # ---------------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def signals_held():
+    """Hold the stop signals for the length of a `with` block, then deliver the first one that
+    came, as it would have been delivered: for a block that must not be cut in half (a file
+    written, a process started and recorded). Signal handlers can only be set from the main
+    thread; elsewhere (a notebook may run us in another) the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = {signum: signal.signal(signum, lambda signum, frame: caught.append(signum))
+                for signum in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if caught:
+            signal.raise_signal(caught[0])
+
+
 def write_atomically(path, write):
     """Call `write(temporary_path)`, then move the finished file to `path`.
 
     The temporary file lies beside `path`, so the move is atomic: `path` is either the old file
-    or the complete new one, never half of one, and a failed write leaves nothing behind.
+    or the complete new one, never half of one, and a failed write leaves nothing behind. A stop
+    signal (Ctrl-C, SIGTERM, SIGHUP) that comes meanwhile waits until the file is complete and
+    in place (see `signals_held`), then stops the run as it would have.
     """
-    suffix = os.path.splitext(path)[1]
-    fd, partial = tempfile.mkstemp(suffix=suffix, dir=os.path.dirname(os.path.abspath(path)))
-    os.close(fd)
-    # Ctrl-C is ignored for the second this takes, so it cannot strand the temporary file.
-    # (Signal handlers can only be set from the main thread: a notebook may run us elsewhere.)
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
-    try:
-        write(partial)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(partial, 0o666 & ~umask)  # mkstemp made it private; give it the usual mode
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
-        if main_thread:
-            signal.signal(signal.SIGINT, previous)
+    with signals_held():
+        suffix = os.path.splitext(path)[1]
+        fd, partial = tempfile.mkstemp(suffix=suffix, dir=os.path.dirname(os.path.abspath(path)))
+        os.close(fd)
+        try:
+            write(partial)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(partial, 0o666 & ~umask)  # mkstemp made it private; give it the usual mode
+            os.replace(partial, path)
+        finally:
+            if os.path.exists(partial):
+                os.remove(partial)

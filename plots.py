@@ -258,7 +258,7 @@ def study(rows, runs, path, subtitle):
         if isinstance(found, str):
             axes.text(i, 2, "refused\non this\nbackend", ha="center", fontsize=7)
             continue
-        values = np.array([f[row.metric] for f in found])
+        values = np.array([row.value(f) for f in found])  # the row's figure (a nested key for some)
         drawn[row.label] = values.tolist()
         if several:
             axes.scatter(i + rng.uniform(-0.15, 0.15, len(values)), values, s=12, color="tab:blue",
@@ -285,7 +285,8 @@ def study(rows, runs, path, subtitle):
         for row in rows
     ]
     axes.set_xticks(range(len(rows)), labels, fontsize=7)
-    axes.set(ylabel="accuracy, %", ylim=(0, 128), yticks=range(0, 101, 20))
+    axes.set(ylabel="each row's figure, % (accuracy, unless\nreproduce.py's text names another)", ylim=(0, 128),
+             yticks=range(0, 101, 20))
     axes.grid(axis="y", alpha=0.3)
     axes.legend(loc="upper center", ncols=3, fontsize=8)
     axes.set_title(f"the article's framings and control runs\n{subtitle}", fontsize=10)

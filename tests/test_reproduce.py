@@ -5,8 +5,10 @@ import io
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -46,7 +48,7 @@ def test_parse_output_keeps_other_lines_as_notes_and_refuses_text_without_accura
         parse_output("['A'] -> B\n")
 
 
-def found_5(from_a, cold, probe_letters):
+def found_5(from_a, cold, probe_letters, all_starts=None, accuracy=100.0):
     """A framing-5 result as the script writes it, for the checks below."""
     results = [
         {"letters": letters, "predicted": predicted, "count_says": ALPHABET[len(letters)],
@@ -55,37 +57,191 @@ def found_5(from_a, cold, probe_letters):
     ]
     later = [r for r in results if len(r["letters"]) > 1]
     return {
-        "accuracy": 100.0,
+        "accuracy": accuracy,
         "predictions": {"": from_a, "New start:  K": cold, "Warm start:  ABCDEFGHIJ fed first, then K": [["K", "L"]]},
         "probe": {
             "follows_count": sum(r["predicted"] == r["count_says"] for r in results),
             "follows_letter": sum(r["predicted"] == r["letter_says"] for r in results),
             "total": len(results), "results": results,
             "later_follows_count": sum(r["predicted"] == r["count_says"] for r in later), "later_total": len(later),
+            "repeated": {"total": 624, "follows_count": 431, "lags_one_step": 193, "follows_letter": 0},
         },
+        "all_starts": all_starts or {"per_letter": [100.0] * 25, "mean": 100.0, "first_steps": 100.0,
+                                     "later_steps": 100.0, "first_steps_count": 2},
     }
 
 
+WALK = [[a, b] for a, b in zip(ALPHABET, ALPHABET[1:])]
+
+
 def test_checks_fail_when_what_they_check_fails():
-    walk = [[a, b] for a, b in zip(ALPHABET, ALPHABET[1:])]
-    counting = found_5(walk, [["K", "B"]], [("Q", "B"), ("QRS", "D"), ("KLMNO", "F")])
-    reading = found_5(walk[:-1] + [["Y", "Y"]], [["K", "L"]], [("Q", "R"), ("QRS", "T"), ("KLMNO", "P")])
-    five, random_start = ROWS_BY_LABEL["5"], ROWS_BY_LABEL["5r"]
+    counting = found_5(WALK, [["K", "B"]], [("Q", "B"), ("QRS", "D"), ("KLMNO", "F")])
+    reading = found_5(WALK[:-1] + [["Y", "Y"]], [["K", "L"]], [("Q", "R"), ("QRS", "T"), ("KLMNO", "P")])
+    five = ROWS_BY_LABEL["5"]
     assert [check.held(counting) for check in five.checks] == [True, False, True]  # counts: not reading
     assert [check.held(reading) for check in five.checks] == [False, True, False]  # Y -> Y: not A..Z
-    assert [check.held(reading) for check in random_start.checks] == [False, True, False, True]
     assert reproduce.probe_verdict(counting) == "the step count (3 of 3 probes)"
+    assert "lags one step in 193" in five.detail(counting)  # the runs of one letter are reported
     assert not reproduce.all_correct([("ABC", "D"), ("BCD", "F")])
     assert reproduce.all_correct([("ABC", "D"), ("BCD", "E")])
 
 
+@pytest.mark.parametrize("label", ["5r", "5r-lr01", "5r@1500"])
+def test_random_start_rows_are_scored_on_every_starting_letter(label):
+    row = ROWS_BY_LABEL[label]
+    warm_up = {"per_letter": [40.0] * 25, "mean": 70.7, "first_steps": 6.0, "later_steps": 80.0, "first_steps_count": 2}
+    strays = WALK[:2] + [["C", "G"]] + WALK[3:]
+    reading_late = found_5(strays, [["K", "L"]], [("Q", "R"), ("QRS", "T"), ("KLMNO", "P")], warm_up, accuracy=4.0)
+    assert row.value(reading_late) == 70.7  # the figure is all_starts.mean, not the A pass's 4.00%
+    assert [check.held(reading_late) for check in row.checks] == [False, False, True, True, True]
+    assert [check.meant_to_fail for check in row.checks] == [False, True, False, False, False]
+    flat = {"per_letter": [100.0] * 25, "mean": 100.0, "first_steps": 100.0, "later_steps": 100.0, "first_steps_count": 2}
+    counting = found_5(WALK, [["K", "B"]], [("Q", "B"), ("QRS", "D"), ("KLMNO", "F")], flat)
+    assert [check.held(counting) for check in row.checks] == [True, True, False, False, False]
+    assert "all starts 70.70% (first 2 steps 6.00%, later 80.00%), the article's A pass 4.00%" in row.detail(reading_late)
+    lines = [reproduce.check_line(row, check, [reading_late]) for check in row.checks]
+    assert lines[1] == ("expected the article's A pass: 100%, A..Z (meant to fall short); got 4.00%, "
+                        "after A..Y predicted BCGEFGHIJKLMNOPQRSTUVWXYZ: not held, as meant")
+    assert lines[2] == "expected later steps above the first (a warm-up); got first 2 steps 6.00%, later 80.00%: held"
+
+
+def test_a_nested_metric_is_compared_across_seeds():
+    runs = {"5r": [{"all_starts": {"mean": m}, "accuracy": 4.0} for m in (30, 40, 50)],
+            "5r-lr01": [{"all_starts": {"mean": m}, "accuracy": 4.0} for m in (60, 75, 80)]}
+    comparison = next(c for c in reproduce.COMPARISONS if (c.first, c.second) == ("5r-lr01", "5r"))
+    line = reproduce.comparison_line(comparison, runs)
+    assert line.startswith("5r-lr01 all starts mean vs 5r all starts mean: +31.7 points")
+    assert reproduce.value({"a": {"b": 3}}, "a.b") == 3
+
+
+@pytest.mark.parametrize("label, args", [
+    ("4@500-lr01", ("--learning-rate", "0.01")),
+    ("4-b1-lr01", ("--batch-size", "1", "--learning-rate", "0.01")),
+])
+def test_learning_rate_rows(label, args):
+    row = ROWS_BY_LABEL[label]
+    assert row.args == args and row.epochs == ROWS_BY_LABEL[label.removesuffix("-lr01")].epochs
+    assert [check.held({"accuracy": 96.0}) for check in row.checks] == [True]
+    assert [check.held({"accuracy": 80.0}) for check in row.checks] == [False]
+    twin = next(c for c in reproduce.COMPARISONS if c.first == label)
+    assert twin.second == label.removesuffix("-lr01")
+
+
+def found_6(accuracy=99.6, distinct=100.0, held_out=100.0, seen=100.0):
+    return {"accuracy": accuracy, "distinct_accuracy": distinct, "held_out_accuracy": held_out,
+            "seen_accuracy": seen, "stateful": True}
+
+
+def test_stateful_framing_6_rows():
+    stateful, held_out = ROWS_BY_LABEL["6st"], ROWS_BY_LABEL["6st-h"]
+    assert stateful.args == ("--stateful",) and held_out.args == ("--stateful", "--hold-out")
+    assert [c.held(found_6()) for c in stateful.checks] == [True, True]
+    assert [c.held(found_6(accuracy=90.0, distinct=97.4)) for c in stateful.checks] == [False, False]
+    assert [c.held(found_6()) for c in held_out.checks] == [True, True]
+    assert [c.held(found_6(held_out=75.0)) for c in held_out.checks] == [True, False]
+    assert held_out.detail(found_6(held_out=75.0, seen=97.17)) == (
+        "75.00% on the held-out inputs, 97.17% on the distinct inputs it trained on")
+    runs = {"6st": [found_6(distinct=d) for d in (100.0, 99.1, 100.0)], "6": [found_6(distinct=d) for d in (99.1, 98.2, 99.1)]}
+    comparison = next(c for c in reproduce.COMPARISONS if c.first == "6st:distinct_accuracy")
+    assert comparison.second == "6:distinct_accuracy"
+    assert reproduce.comparison_line(comparison, runs).startswith("6st distinct accuracy vs 6 distinct accuracy: +0.9 points")
+
+
+def found_7(probes):
+    """07's rows: a stateless one at its ceiling, stateful ones at 100% with the given probe scores."""
+    rows = [{"row": "stateless, one letter", "accuracy": 70.0, "best_possible": 70.0, "probe_accuracy": None},
+            {"row": "stateful, 4 streams x 5 steps, wrong layout", "accuracy": 68.0, "best_possible": 100.0,
+             "probe_accuracy": 5.0},
+            {"row": "stateful, 4 streams x 5 steps, right layout", "accuracy": 100.0, "best_possible": 100.0,
+             "probe_accuracy": probes[0]}]
+    rows += [{"row": f"stateful, {k} steps per batch", "accuracy": 100.0, "best_possible": 100.0, "probe_accuracy": p}
+             for k, p in enumerate(probes[1:], start=1)]
+    return {"accuracy": 100.0, "rows": rows}
+
+
+def test_row_7_checks_what_the_probe_shows_not_the_stream_alone():
+    row = ROWS_BY_LABEL["7"]
+    reading, counting = found_7([100.0, 98.93]), found_7([100.0, 19.25])
+    assert [c.held(reading) for c in row.checks] == [True, True, True]
+    assert [c.held(counting) for c in row.checks] == [True, False, True]
+    assert reproduce.check_line(row, row.checks[1], [counting]) == (
+        "expected rows at 100% on the stream also read (probe at least 90%); got 1 of the 2 stateful rows at "
+        "100% on the stream read on the probe (stateful, 4 streams x 5 steps, right layout 100.00%, "
+        "stateful, 1 steps per batch 19.25%): not held")
+    no_perfect = found_7([100.0])
+    no_perfect["rows"][2]["accuracy"] = 99.0
+    assert not row.checks[1].held(no_perfect)  # no stateful row at 100%: nothing shown to read
+
+
+def test_row_8_checks_every_pitfall():
+    row = ROWS_BY_LABEL["8"]
+    pitfall = {"mistake": "m", "keras_says": "nothing", "harm": "h", "fix": "f"}
+    good = {"as_stated_percent": 100.0, "pitfalls": [{**pitfall, "name": n, "as_stated": True} for n in "ab"]}
+    bad = {"as_stated_percent": 50.0, "pitfalls": [{**pitfall, "name": "a", "as_stated": True},
+                                                   {**pitfall, "name": "no reset", "as_stated": False}]}
+    assert row.value(good) == 100.0 and row.checks[0].held(good)
+    assert not row.checks[0].held(bad)
+    assert reproduce.check_line(row, row.checks[0], [bad]) == (
+        "expected every pitfall as stated; got 1 of 2 as stated; not: no reset: not held")
+    assert row.epochs is None and reproduce.scaled_epochs(row, 0.01) is None  # the script's own epochs
+
+
+def test_expected_got_and_held_per_check_one_seed_and_several():
+    control, row_1 = ROWS_BY_LABEL["4@500"], ROWS_BY_LABEL["1@2000"]
+    (check,) = control.checks
+    assert reproduce.check_line(control, check, [{"accuracy": 24.0}]) == (
+        "expected 100% (meant to fall short); got 24.00%: not held, as meant")
+    assert reproduce.check_line(control, check, [{"accuracy": 100.0}]) == (
+        "expected 100% (meant to fall short); got 100.00%: held, though meant to fall short")
+    assert reproduce.check_line(control, check, [{"accuracy": a} for a in (24.0, 16.0)]) == (
+        "expected 100% (meant to fall short): held in 0 of 2 seeds, as meant")
+    (check,) = row_1.checks
+    assert reproduce.check_line(row_1, check, [{"accuracy": 96.0}]) == "expected all 25 right; got 96.00%: not held"
+    assert reproduce.check_line(row_1, check, [{"accuracy": a} for a in (96.0, 100.0)]) == (
+        "expected all 25 right: held in 1 of 2 seeds")
+
+
+def test_tables_are_plain_columns_unless_markdown_is_asked():
+    rows = [ROWS_BY_LABEL["4"], ROWS_BY_LABEL["4@500"], ROWS_BY_LABEL["5r"]]
+    late = {"per_letter": [40.0] * 25, "mean": 31.2, "first_steps": 4.0, "later_steps": 40.0, "first_steps_count": 2}
+    runs = {"4": [{"accuracy": 100.0, "train_seconds": 14.1}], "4@500": [{"accuracy": 24.0, "train_seconds": 3.8}],
+            "5r": [{**found_5(WALK, [["K", "B"]], [("Q", "B"), ("QRS", "D")], late, accuracy=4.0), "train_seconds": 6.1}]}
+    plain = reproduce.one_seed_table(rows, runs).splitlines()
+    assert plain[0].split() == ["#", "Framing", "Article", "This", "run", "Checks", "held"]
+    assert set(plain[1]) == {"-", " "}
+    assert plain[3].split("  ")[0] == "4@500" and "24.00%" in plain[3] and "no (meant)" in plain[3]
+    assert "31.20%" in plain[4] and "no, yes (meant no)" not in plain[4]  # the all-starts figure
+    assert not any("|" in line or "*" in line for line in plain)
+    markdown = reproduce.one_seed_table(rows, runs, markdown=True).splitlines()
+    assert markdown[:2] == ["| # | Framing | Article | This run | Checks held |", "|---|---|---|---|---|"]
+    assert markdown[3] == "| 4@500 | the same, 500 epochs | - | 24.00% | no (meant) |"
+    assert reproduce.training_seconds(rows, runs) == "Training seconds per row: 4 14.1, 4@500 3.8, 5r 6.1."
+    many = {label: found * 3 for label, found in runs.items()}
+    study = reproduce.study_table(rows, many, 7).splitlines()
+    assert study[0].split()[-3:] == ["Held,", "of", "3"] and study[3].split()[-1] == "0"
+
+
+def test_every_row_fits_the_tables_100_columns():
+    """Every row in both tables, with the longest cells each can have."""
+    lines = [[row.label, row.title, "100.00%", "100.00%", ", ".join("yes (meant no)" if c.meant_to_fail else "yes"
+                                                                  for c in row.checks)] for row in reproduce.ROWS]
+    assert max(map(len, reproduce.table(["#", "Framing", "Article", "This run", "Checks held"],
+                                        lines).splitlines())) <= 100
+    lines = [[row.label, row.title, "100.00%", "100.00%", "100.0±49.9", "100.0-100.0", " ".join("10" for _ in row.checks)]
+             for row in reproduce.ROWS]
+    assert max(map(len, reproduce.table(["#", "Framing", "Article", "Seed 7", "Mean±SD", "Min-max", "Held, of 10"],
+                                        lines).splitlines())) <= 100
+
+
 def test_every_row_names_a_script_and_options_that_exist():
+    with open(os.path.join(ROOT, "options.py")) as file:
+        shared = file.read()  # the options every script takes (--learning-rate, ...)
     for row in reproduce.ROWS:
-        assert os.path.exists(os.path.join(ROOT, row.script))
+        assert os.path.exists(os.path.join(ROOT, row.script)), row.script
         with open(os.path.join(ROOT, row.script)) as file:
             source = file.read()
         for option in (a for a in row.args if a.startswith("--")):
-            assert f'"{option}"' in source, (row.label, option)
+            assert f'"{option}"' in source or f'"{option}"' in shared, (row.label, option)
         assert len(row.title) <= 28  # the table fits 100 columns
     labels = [row.label for row in reproduce.ROWS]
     assert len(set(labels)) == len(labels)
@@ -140,6 +296,33 @@ def test_identical_differences_and_a_single_seed():
         reproduce.paired_difference([1, 2], [1])
 
 
+def test_holm_on_fixed_numbers():
+    # Four p values, alpha 0.05. Sorted: 0.005 < 0.05/4 = 0.0125 kept; 0.01 < 0.05/3 = 0.0167
+    # kept; 0.03 >= 0.05/2 = 0.025: it and everything after it (0.04) no longer shown.
+    assert reproduce.holm([0.01, 0.04, 0.03, 0.005]) == [True, False, False, True]
+    assert reproduce.holm([0.04]) == [True]  # one test: the plain 5% cut-off
+    assert reproduce.holm([0.02, 0.02]) == [True, True]  # 0.02 < 0.025, then 0.02 < 0.05
+    assert reproduce.holm([0.03, 0.026]) == [False, False]  # 0.026 >= 0.025 stops at the first
+
+
+def test_the_multiple_comparisons_line_names_what_no_longer_shows():
+    # Three comparisons with a verdict and one at the ceiling (no verdict, not counted).
+    # 2 vs 1: diffs 10, 9, 11, 10: t = 10 / (0.816 / 2) = 24.5 on 3 degrees of freedom, p = 1.5e-4.
+    # 3 vs 2: diffs 2, 1, 3, 1: t = 1.75 / (0.957 / 2) = 3.66, p = 0.035: shown alone, not after
+    # Holm (0.035 >= 0.05 / 2). 1@2000 vs 1: diffs 1, -1, 2, -2: mean 0, p = 1, not shown.
+    runs = {"1": [{"accuracy": a} for a in (80, 84, 82, 86)], "2": [{"accuracy": a} for a in (90, 93, 93, 96)],
+            "3": [{"accuracy": a} for a in (92, 94, 96, 97)], "1@2000": [{"accuracy": a} for a in (81, 83, 84, 84)],
+            "4": [{"accuracy": 100.0}] * 4, "4-u32": [{"accuracy": 100.0}] * 4}
+    comparisons = [c for c in reproduce.COMPARISONS if (c.first, c.second) in
+                   {("2", "1"), ("3", "2"), ("1@2000", "1"), ("4-u32", "4")}]
+    intervals = {c.first: reproduce.compared(c, runs)[2] for c in comparisons}
+    assert intervals["3"].shown and intervals["3"].p == pytest.approx(0.035, abs=1e-3)
+    assert intervals["2"].p == pytest.approx(1.5e-4, abs=1e-4) and intervals["1@2000"].p == pytest.approx(1.0)
+    assert reproduce.multiple_comparisons_line(comparisons, runs) == (
+        "Multiple comparisons (Holm over the 3 with a verdict, 5% for them all): 1 of the 2 shown stay "
+        "shown; no longer shown: 3 vs 2 (p = 0.035).")
+
+
 # ---------------------------------------------------------------------------------------------
 # The study's command line, progress and chart
 # ---------------------------------------------------------------------------------------------
@@ -163,6 +346,7 @@ def test_bad_input_is_refused_in_one_line_before_anything_runs(argv, option, cap
 class FakeRun:
     def __init__(self, label, seed, done, epochs):
         self.row, self.seed, self.epochs_done, self.epochs = ROWS_BY_LABEL[label], seed, done, epochs
+        self.epochs_total, self.training = None, None
 
 
 def test_progress_is_a_plain_line_off_a_terminal_and_a_redrawn_block_on_one():
@@ -176,6 +360,15 @@ def test_progress_is_a_plain_line_off_a_terminal_and_a_redrawn_block_on_one():
     class Terminal(io.StringIO):
         def isatty(self):
             return True
+
+    run = FakeRun("7", 7, 0, 25)  # 07 trains 8 models, each with its own epochs
+    for line in ["Training 3/8: stateful, 5 steps per batch\n", "Epoch 120/500 - loss: 0.1 - 3.0 s\n"]:
+        reproduce.read_progress_line(run, line)
+    assert reproduce.Progress.item(run) == "7 seed 7: training 3/8, epoch 120/500"
+    reproduce.read_progress_line(run, "Training 4/8: stateful, 4 streams\n")
+    assert reproduce.Progress.item(run) == "7 seed 7: training 4/8, starting"  # not epoch 120/25
+    reproduce.read_progress_line(run, "Epoch 26/50 - loss: 0.2 - 1.0 s\n")
+    assert reproduce.Progress.item(run) == "7 seed 7: training 4/8, epoch 26/50"
 
     terminal = Terminal()
     progress = reproduce.Progress(total=20, stream=terminal)
@@ -224,21 +417,46 @@ def test_a_two_seed_smoke_study_runs_and_the_same_seeds_give_the_same_accuracies
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
-    assert "| # | Framing | Article | Seed 7 | Mean ± SD | Min-max | Held in |" in out
+    lines = out.splitlines()
+    assert lines[0].split() == ["#", "Framing", "Article", "Seed", "7", "Mean±SD", "Min-max", "Held,", "of", "2"]
+    assert not any(line.startswith("|") or "**" in line for line in lines)  # plain text, no Markdown
     assert re.search(r"^1@2000 vs 1: [+-]\d+\.\d points \(95% CI .* over 2 seeds\): (not )?shown; ", out, re.MULTILINE)
+    assert re.search(r"^Multiple comparisons \(Holm over the [01] with a verdict, 5% for them all\)", out, re.MULTILINE)
+    assert "  - expected all 25 right: held in " in out  # per check: expected, and in how many seeds
     assert "Epochs scaled by 0.01: not the article's settings." in out
-    assert all(len(line) <= 100 for line in out.splitlines() if line.startswith("|"))
+    assert all(len(line) <= 100 for line in lines[:4])
     assert "runs done" in proc.stderr and "runs done" not in out  # progress on stderr only
     assert os.listdir(tmp_path) == ["seeds.png"]
-    table = {line.split("|")[1].strip(): line.split("|")[4:7] for line in out.splitlines() if line.startswith("| 1")}
+    table = {line.split()[0]: line.split("  ") for line in lines[2:4]}
+    table = {label: [cell.strip() for cell in cells if cell.strip()] for label, cells in table.items()}
 
     runs = reproduce.run_study([ROWS_BY_LABEL["1"], ROWS_BY_LABEL["1@2000"]], [7, 8], jobs=1, scale=0.01,
                                progress=reproduce.Progress(4, stream=io.StringIO()))
     for label in ("1", "1@2000"):
         accuracies = [found["accuracy"] for found in runs[label]]
-        seed_7, _, min_max = (cell.strip() for cell in table[label])
+        seed_7, min_max = table[label][3], table[label][5]
         assert seed_7 == f"{accuracies[0]:.2f}%"
-        assert min_max == f"{min(accuracies):.2f}-{max(accuracies):.2f}"
+        assert min_max == f"{min(accuracies):.1f}-{max(accuracies):.1f}"
+    markdown = reproduce.study_table([ROWS_BY_LABEL["1"]], {"1": runs["1"]}, 7, markdown=True).splitlines()
+    assert markdown[0] == "| # | Framing | Article | Seed 7 | Mean±SD | Min-max | Held, of 2 |"
+
+
+def test_a_row_without_epochs_runs_at_the_scripts_own(tmp_path):
+    script = tmp_path / "echo_args.py"  # writes its command line as what it found
+    script.write_text("import json, sys\n"
+                      "json.dump({'accuracy': 100.0, 'train_seconds': 0.0, 'argv': sys.argv[1:]}, "
+                      "open(sys.argv[sys.argv.index('--json') + 1], 'w'))\n")
+    own = reproduce.Row("x", str(script), "own epochs", None, None, (), "")
+    given = reproduce.Row("y", str(script), "given epochs", None, 300, (), "", args=("--units", "32"))
+    runs = reproduce.run_study([own, given], [7], jobs=2, scale=0.1, progress=reproduce.Progress(2, stream=io.StringIO()))
+    assert runs["x"][0]["argv"][:2] == ["--seed", "7"] and "--epochs" not in runs["x"][0]["argv"]
+    assert runs["y"][0]["argv"][:6] == ["--units", "32", "--seed", "7", "--epochs", "30"]
+    ignores = reproduce.Row("r", str(script), "ignores the rate", None, None, (), "", args=("--learning-rate", "0.01"))
+    with pytest.raises(reproduce.ScriptFailed, match="wrote learning_rate None, not 0.01: it does not train at the rate"):
+        reproduce.run_study([ignores], [7], jobs=1, scale=1, progress=reproduce.Progress(1, stream=io.StringIO()))
+    nested = reproduce.Row("z", str(script), "a figure it lacks", None, None, (), "", metric="all_starts.mean")
+    with pytest.raises(reproduce.ScriptFailed, match="wrote no 'all_starts.mean', the figure row z reports"):
+        reproduce.run_study([nested], [7], jobs=1, scale=1, progress=reproduce.Progress(1, stream=io.StringIO()))
 
 
 def test_a_failing_script_stops_the_study_with_one_line(monkeypatch, capsys):
@@ -248,6 +466,89 @@ def test_a_failing_script_stops_the_study_with_one_line(monkeypatch, capsys):
     assert reproduce.main(["--rows", "x"]) == 1
     (line,) = [line for line in capsys.readouterr().err.splitlines() if line.startswith("reproduce.py:")]
     assert "01_naive_one_char.py --steps 0 --seed 7 exited with status 2" in line
+
+
+# ---------------------------------------------------------------------------------------------
+# Stopping a study: every script it started, and theirs, and its temporary folder
+# ---------------------------------------------------------------------------------------------
+def processes_naming(text):
+    """Ids of the live processes whose command line holds `text` (Linux's /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as file:
+                if text.encode() in file.read() and int(entry) != os.getpid():
+                    found.append(int(entry))
+        except (OSError, ValueError):  # not a process, or gone meanwhile
+            pass
+    return found
+
+
+def stop_a_study(command, tmp_path, signum, processes):
+    """Start `command` with its temporary folder in `tmp_path`, wait until `processes` of its
+    processes name that folder, send `signum`; return (status, stderr)."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, "TMPDIR": str(tmp_path)})
+    deadline = time.monotonic() + 300
+    while len(processes_naming(str(tmp_path))) < processes:
+        assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read() if proc.poll() else "slow"
+        time.sleep(0.1)
+    time.sleep(1)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    return proc.returncode, err
+
+
+@pytest.mark.parametrize("signum, word", [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated"),
+                                          (signal.SIGHUP, "hung up")])
+def test_a_stop_signal_ends_every_script_and_removes_the_temporary_folder(signum, word, tmp_path):
+    command = [sys.executable, os.path.join(ROOT, "reproduce.py"), "--rows", "6", "4", "--epoch-scale", "0.2",
+               "--jobs", "2"]
+    status, err = stop_a_study(command, tmp_path, signum, processes=2)  # both scripts running
+    assert status == 128 + signum
+    assert [line for line in err.splitlines() if line.startswith("reproduce.py")] == [
+        f"reproduce.py: {word}; stopped every script it started and removed its temporary folder"]
+    assert "Traceback" not in err
+    assert processes_naming(str(tmp_path)) == []
+    assert os.listdir(tmp_path) == []
+
+
+STARTS_A_CHILD = """
+import subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", sys.argv[-1]])  # its own child
+time.sleep(300)
+"""
+
+
+def test_a_stop_signal_also_ends_what_the_scripts_started(tmp_path):
+    script = tmp_path / "starts_a_child.py"  # its command line names tmp_path, as its JSON path does
+    script.write_text(STARTS_A_CHILD)
+    study = f"""
+import sys
+import reproduce
+row = reproduce.Row("x", {str(script)!r}, "starts a child", None, 1, (), "")
+reproduce.ROWS[:] = [row]
+reproduce.ROWS_BY_LABEL.clear()
+reproduce.ROWS_BY_LABEL["x"] = row
+sys.argv = ["reproduce.py", "--rows", "x"]
+sys.exit(reproduce.main())
+"""
+    status, _ = stop_a_study([sys.executable, "-c", study], tmp_path, signal.SIGTERM, processes=2)
+    assert status == 128 + signal.SIGTERM
+    assert processes_naming(str(tmp_path)) == []
+    assert os.listdir(tmp_path) == ["starts_a_child.py"]
+
+
+def test_a_script_stops_when_the_study_is_killed_without_a_chance_to_stop_it(tmp_path):
+    """SIGKILL cannot be caught: the scripts notice their parent is gone and stop themselves.
+    Framing 6 at full settings trains for well over 30 s (83 s here unloaded)."""
+    command = [sys.executable, os.path.join(ROOT, "reproduce.py"), "--rows", "6"]
+    status, _ = stop_a_study(command, tmp_path, signal.SIGKILL, processes=1)
+    assert status == -signal.SIGKILL
+    deadline = time.monotonic() + 30
+    while processes_naming(str(tmp_path)):
+        assert time.monotonic() < deadline, "a script went on after the study was killed"
+        time.sleep(0.2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -294,8 +595,8 @@ def test_framing_6_reaches_95_percent(article_runs):
 def test_one_seed_table_has_a_row_per_framing_and_fits_100_columns(article_runs):
     rows = [ROWS_BY_LABEL[label] for label in ARTICLE_ROWS]
     runs = {label: [found] for label, found in article_runs.items()}
-    lines = reproduce.one_seed_table(rows, runs).splitlines()
+    lines = reproduce.one_seed_table(rows, runs, markdown=True).splitlines()
     assert [line.split("|")[1].strip() for line in lines[2:]] == ARTICLE_ROWS
     for label, line in zip(ARTICLE_ROWS, lines[2:]):
         assert f"{article_runs[label]['accuracy']:.2f}%" in line
-    assert all(len(line) <= 100 for line in lines)
+    assert all(len(line) <= 100 for line in reproduce.one_seed_table(rows, runs).splitlines())

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 
 import numpy as np
 import pytest
@@ -227,6 +228,92 @@ def test_output_closed_early_stops_quietly_as_other_programs_do():
     assert head == [b"Training pairs:\n", b"A -> B\n", b"B -> C\n"]
     assert proc.returncode == -signal.SIGPIPE  # the shell shows 141, as for `yes | head -3`
     assert "Traceback" not in err and "BrokenPipeError" not in err
+
+
+def test_output_closed_early_still_writes_the_files_asked_for(tmp_path):
+    # `python 04_batch_state.py --epochs 5 --json found.json | head -1`: the reader goes away
+    # after one line; the run goes on without its output and writes every file asked for, whole.
+    asked = {"--json": "found.json", "--save": "model.keras", "--plot": "picture.png"}
+    proc = subprocess.Popen(
+        [sys.executable, os.path.join(ROOT, "04_batch_state.py"), "--epochs", "5",
+         *[part for option, name in asked.items() for part in (option, str(tmp_path / name))]],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=300)
+    assert first == b"Training pairs:\n"
+    assert proc.returncode == 0, err
+    assert sorted(os.listdir(tmp_path)) == sorted(asked.values())  # and no temporary file
+    assert json.loads((tmp_path / "found.json").read_text())["epochs"] == 5
+    assert zipfile.is_zipfile(tmp_path / "model.keras")
+    assert (tmp_path / "picture.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Traceback" not in err and "BrokenPipeError" not in err
+    (note,) = [line for line in err.splitlines() if "closed early" in line]
+    assert note.startswith("04_batch_state.py: stdout closed early; carrying on, without it, to write ")
+
+
+STOPS = [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated"), (signal.SIGHUP, "hung up")]
+
+
+@pytest.mark.parametrize("signum, word", STOPS)
+def test_a_stop_signal_while_tensorflow_imports_prints_one_line(signum, word):
+    """Ctrl-C (or kill, or a closed terminal) in the first seconds. common.py points file
+    descriptor 2 at /dev/null while TensorFlow imports, to hide its start-up notices; the line
+    written there was lost. The signal is sent at that very moment, seen in /proc."""
+    proc = subprocess.Popen(
+        [sys.executable, os.path.join(ROOT, "01_naive_one_char.py"), "--epochs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    deadline = time.monotonic() + 120
+    while os.readlink(f"/proc/{proc.pid}/fd/2") != os.devnull:  # not yet importing
+        assert time.monotonic() < deadline and proc.poll() is None, "never saw the import start"
+        time.sleep(0.005)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 128 + signum
+    assert [line for line in err.splitlines() if line.strip()] == [f"01_naive_one_char.py: {word}"]
+    assert out == ""  # stopped before training
+
+
+STOP_WHILE_WRITING = """
+import os, signal, sys
+import options
+
+options.quiet_exits()
+
+
+def write(partial):
+    with open(partial, "w") as file:
+        file.write("first half\\n")
+        file.flush()
+        os.kill(os.getpid(), signal.{name})  # the stop comes halfway through the file
+        for _ in range(1000):  # Python code: where the signal's handler would run, unheld
+            pass
+        file.write("second half\\n")
+
+
+options.write_atomically(sys.argv[1], write)
+print("not reached", flush=True)
+"""
+
+
+@pytest.mark.parametrize("signum, word", STOPS)
+def test_a_stop_signal_while_saving_leaves_the_whole_file_or_none(signum, word, tmp_path):
+    program, out = tmp_path / "program", tmp_path / "out"
+    program.mkdir()
+    out.mkdir()
+    (program / "stopping.py").write_text(STOP_WHILE_WRITING.replace("{name}", signal.Signals(signum).name))
+    proc = subprocess.run(
+        [sys.executable, str(program / "stopping.py"), str(out / "found.json")],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ROOT}, timeout=60,
+    )
+    assert proc.returncode == 128 + signum
+    assert [line for line in proc.stderr.splitlines() if line.strip()] == [f"stopping.py: {word}"]
+    assert proc.stdout == ""  # stopped right after the file was in place
+    assert os.listdir(out) == ["found.json"]  # no temporary file left beside it
+    assert (out / "found.json").read_text() == "first half\nsecond half\n"
 
 
 def test_missing_packages_are_named_in_one_line():
