@@ -106,33 +106,37 @@ def repeated_letters(model, repeats=REPEATS):
     """Each letter A..Z fed `repeats` times from a reset; every prediction classified.
 
     At step n (1-based) a step counter says ALPHABET[n]; a clock one step behind says
-    ALPHABET[n - 1]; a reader says the letter after the one fed ('Z' has none). Where two of these
-    agree the prediction counts for the first in that order (count, lag, letter), and `ties`
-    says how many predictions could not tell the letter from the clock.
+    ALPHABET[n - 1], one step ahead ALPHABET[n + 1]; a reader says the letter after the one fed
+    ('Z' has none). Where two of these agree the prediction counts for the first in that order
+    (count, behind, ahead, letter), and `ties` says how many predictions could not tell the
+    letter from the clock.
     """
     sequences = np.repeat(np.arange(len(ALPHABET))[:, None], repeats, axis=1)  # (26, repeats)
     predicted = from_reset(model, sequences)
-    tally = {"total": int(predicted.size), "follows_count": 0, "lags_one_step": 0, "follows_letter": 0,
-             "other": 0, "ties": 0}
+    tally = {"total": int(predicted.size), "follows_count": 0, "lags_one_step": 0, "leads_one_step": 0,
+             "follows_letter": 0, "other": 0, "ties": 0}
     for letter, row in enumerate(predicted):
         for step, guess in enumerate(row, start=1):
             kind = ("follows_count" if guess == step else "lags_one_step" if guess == step - 1
-                    else "follows_letter" if guess == letter + 1 else "other")
+                    else "leads_one_step" if guess == step + 1 else "follows_letter" if guess == letter + 1
+                    else "other")
             tally[kind] += 1
-            tally["ties"] += letter + 1 in (step, step - 1)
+            tally["ties"] += letter + 1 in (step - 1, step, step + 1)
     tally["predicted"] = {ALPHABET[letter]: "".join(ALPHABET[i] for i in row) for letter, row in enumerate(predicted)}
     return tally
 
 
 def repeated_verdict(tally):
     """One line: what the repeated letters follow, with every count."""
-    count, lag, letter, total = tally["follows_count"], tally["lags_one_step"], tally["follows_letter"], tally["total"]
-    figures = (f"the step count in {count} of {total}, one step behind it in {lag}, the letter in {letter}, "
-               f"none of these in {tally['other']}")
+    count, lag, lead = tally["follows_count"], tally["lags_one_step"], tally["leads_one_step"]
+    letter, total = tally["follows_letter"], tally["total"]
+    figures = (f"the step count in {count} of {total}, one step behind it in {lag}, one step ahead in {lead}, "
+               f"the letter in {letter}, none of these in {tally['other']}")
+    moves = " or ".join(way for way, n in (("hold back", lag), ("push on", lead)) if n)
     if count == total:
         reading = "a step counter"
-    elif count + lag > total / 2 and lag > 0:
-        reading = "a clock that the repeated letter can hold back a step"
+    elif count + lag + lead > total / 2 and moves:
+        reading = f"a clock that the repeated letter can {moves} a step"
     elif count > total / 2:
         reading = "mostly the step count"
     elif letter > total / 2:
