@@ -15,10 +15,11 @@ back or push on). From a reset it is right only on the pass from 'A' (and on two
 from 'Y'): 4.00% to 7.68% over the passes from all 25 letters (seeds 7..11, docs/framing5.md).
 
 `--random-start` takes the shortcut away: each pass starts at a random letter and wraps around
-(..., Y, A, B, ...), so the position no longer says the answer and the model must read its input.
-Its `Model Accuracy` then scores the pass from 'A', its worst in 10 of 15 runs (seeds 7..11 at
-three settings); over all 25 starts it scores more in 15 of 15 (about 37% at 300 epochs, 77% at
-1500), and the first 3 steps after a reset are below the rest in 15 of 15 (docs/framing5.md).
+(..., Y, A, B, ...), so only the letters, not the position, say what comes next. Its `Model
+Accuracy` then scores the pass from 'A', its worst start or tied worst in 10 of 15 runs (seeds
+7..11 at three settings); over all 25 starts it scores more in 15 of 15 (means of 5 seeds: 36.93%
+at 300 epochs, 77.12% at 1500), and its first 3 steps after a reset score below its later steps
+in 15 of 15 (docs/framing5.md).
 Neither run needs memory: every target is the letter after the input letter.
 07_stateful_memory.py is the script where the state has to remember something.
 
@@ -215,7 +216,8 @@ warm = generate(WARM_UP + COLD_START, COLD_STEPS)
 # predicts the letter after the last one fed; a model that counts steps predicts the letter after
 # the n-th letter of the alphabet, whatever came. Either could win: this probe can fail.
 # Then each letter A..Z repeated 24 times from a reset: a counter still ticks (B, C, D, ...), a
-# reader repeats the letter after it, and a clock the input can slow falls a step behind.
+# reader repeats the letter after it, and a clock the input can move falls a step behind or runs
+# a step ahead. Trained as the article trains, seeds 7..11 show the clock, never the reader.
 
 # %%
 results = probes.letters_or_steps(model)  # [(letters, predicted, count says, letter says)]
