@@ -487,3 +487,16 @@ def write_atomically(path, write):
         finally:
             if os.path.exists(partial):
                 os.remove(partial)
+
+
+# ---------------------------------------------------------------------------------------------
+# Options of one script each
+# ---------------------------------------------------------------------------------------------
+def framing5_options(parser):
+    """05_stateful.py's own option: --random-start."""
+    parser.add_argument(
+        "--random-start", action="store_true",
+        help="control: every pass after a reset starts at a random letter and wraps around "
+        "Y -> A, so the step count no longer gives the answer (default: off, the article's "
+        "passes from 'A')",
+    )

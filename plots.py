@@ -104,8 +104,11 @@ def states(path, title, history, walk, h, c, paths):
     state after each of them. Two heatmaps show them, the zero state after `reset_state()` as the
     first column. `paths` maps a name to `(letters, h, c)` for other inputs fed from a reset; all
     of them, the walk included, are drawn in the plane of the two main directions of the states
-    (principal components, from NumPy's SVD), so inputs that take the state the same way lie on
-    top of each other, whatever their letters.
+    (principal components, from NumPy's SVD), so inputs that take the state the same way lie
+    close together, whatever their letters. Two directions of 32 can hide differences, never add
+    them: the picture can agree or disagree with a probe, not replace it. (On seed 7, from the
+    third Z on, the Z's predict what the walk predicted one step earlier, as 05's repeated-letter
+    probe finds: a clock that the letter holds back, not a pure step counter.)
     """
     import matplotlib.colors
 

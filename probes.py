@@ -1,0 +1,203 @@
+"""Framing 5's probes: what a stateful LSTM trained on the alphabet answers from a reset.
+
+The analysis behind 05_stateful.py's verdicts, not its lesson. Every function takes a trained
+stateful model of batch size 1 whose LSTM layer is named "lstm" (05's, or one loaded from its
+`--save` file), and leaves that layer's state at zeros. Letters are indices 0..25 ('A'..'Z');
+"step n" is the n-th letter fed after `reset_state()`, and a model that counts steps answers the
+(n+1)-th letter of the alphabet at step n, whatever it was fed.
+"""
+
+import numpy as np
+
+import common
+
+ALPHABET = common.ALPHABET
+PASS = len(ALPHABET) - 1  # 25 inputs A..Y per pass over the alphabet, as in training
+# The split of the all-starts score: the first FIRST_STEPS steps after a reset against the rest.
+# Three, because a model that reads letters starts from a zero state that says nothing about the
+# letter: the issue's seed-8 walk from 'A' went wrong for two or three letters, then followed
+# them. "per_step" in `all_starts` gives every step, so the choice can be checked, not trusted.
+FIRST_STEPS = 3
+REPEATS = 24  # a letter fed this many times from a reset: steps 1..24, the probe's steps
+
+
+def feed(model, letters):
+    """Feed `letters` (a string) one per batch from a reset; the letter predicted after the last.
+
+    The same calls as 05's `generate(letters, 1)`: reset, then predict_on_batch letter by letter.
+    """
+    lstm = model.get_layer("lstm")
+    lstm.reset_state()
+    for char in letters:
+        probabilities = model.predict_on_batch(common.normalize(np.reshape([common.CHAR_TO_INT[char]], (1, 1, 1))))
+    lstm.reset_state()
+    return common.INT_TO_CHAR[int(np.argmax(probabilities))]
+
+
+def from_reset(model, sequences):
+    """Predicted indices for equal-length `sequences` of letter indices, each fed from a zero state.
+
+    All rows at once: a stateful copy of `model` with one row of state per sequence
+    (common.with_batch_size), fed one step at a time. Returns (sequences, steps) ints: the
+    prediction after each step.
+    """
+    sequences = np.asarray(sequences)
+    wide = common.with_batch_size(model, len(sequences))  # its own state, zeros to start
+    steps = [np.argmax(wide.predict_on_batch(common.normalize(sequences[:, [step], None])), axis=-1)
+             for step in range(sequences.shape[1])]
+    return np.stack(steps, axis=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Letters against steps: inputs whose value and position since the reset disagree
+# ---------------------------------------------------------------------------------------------
+def wrong_letter(step):
+    """A letter B..Y twelve places from the one that belongs at `step` (1-based), wrapping."""
+    return ALPHABET[(step - 1 + 12 - 1) % 24 + 1]
+
+
+def probe_inputs():
+    """The 49 probes: B..Y alone (step 1); A.. up to the (n-1)th letter, then a wrong one (steps
+    2..24); QRS and KLMNO, runs of the alphabet that start elsewhere than at 'A'."""
+    inputs = list(ALPHABET[1:-1])
+    inputs += [ALPHABET[: step - 1] + wrong_letter(step) for step in range(2, 25)]
+    return inputs + ["QRS", "KLMNO"]
+
+
+def letters_or_steps(model):
+    """Each probe: (letters, predicted, what counting says, what reading says)."""
+    results = []
+    for letters in probe_inputs():
+        count, read = ALPHABET[len(letters)], ALPHABET[ALPHABET.index(letters[-1]) + 1]
+        assert count != read  # every probe tells the two apart
+        results.append((letters, feed(model, letters), count, read))
+    return results
+
+
+def probe_counts(results):
+    """The probe's tally: dict of follows_count, follows_letter, total, and the same after step 1."""
+    later = [r for r in results if len(r[0]) > 1]  # step 1 alone could be passed by always saying 'B'
+    return {
+        "follows_count": sum(p == count for _, p, count, _ in results),
+        "follows_letter": sum(p == read for _, p, _, read in results),
+        "total": len(results),
+        "later_follows_count": sum(p == count for _, p, count, _ in later),
+        "later_total": len(later),
+    }
+
+
+def probe_verdict(counts):
+    """One line on the probe of 49 inputs (the same words as before the repeated letters came)."""
+    by_count, by_letter, total = counts["follows_count"], counts["follows_letter"], counts["total"]
+    first = total - counts["later_total"]
+    split = (f"{by_count - counts['later_follows_count']} of {first} at step 1, "
+             f"{counts['later_follows_count']} of {counts['later_total']} later")
+    if by_count > total / 2:
+        return f"Follows the step count, not the letter: {by_count} of {total} probes ({split})"
+    if by_letter > total / 2:
+        return f"Follows the letter, not the step count: {by_letter} of {total} probes"
+    return f"Follows neither consistently: the step count in {by_count} ({split}), the letter in {by_letter}, of {total} probes"
+
+
+# ---------------------------------------------------------------------------------------------
+# One letter repeated from a reset: does the clock tick when the letter does not change?
+# ---------------------------------------------------------------------------------------------
+def repeated_letters(model, repeats=REPEATS):
+    """Each letter A..Z fed `repeats` times from a reset; every prediction classified.
+
+    At step n (1-based) a step counter says ALPHABET[n]; a clock one step behind says
+    ALPHABET[n - 1], one step ahead ALPHABET[n + 1]; a reader says the letter after the one fed
+    ('Z' has none). Where two of these agree the prediction counts for the first in that order
+    (count, behind, ahead, letter), and `ties` says how many predictions could not tell the
+    letter from the clock.
+    """
+    sequences = np.repeat(np.arange(len(ALPHABET))[:, None], repeats, axis=1)  # (26, repeats)
+    predicted = from_reset(model, sequences)
+    tally = {"total": int(predicted.size), "follows_count": 0, "lags_one_step": 0, "leads_one_step": 0,
+             "follows_letter": 0, "other": 0, "ties": 0}
+    for letter, row in enumerate(predicted):
+        for step, guess in enumerate(row, start=1):
+            kind = ("follows_count" if guess == step else "lags_one_step" if guess == step - 1
+                    else "leads_one_step" if guess == step + 1 else "follows_letter" if guess == letter + 1
+                    else "other")
+            tally[kind] += 1
+            tally["ties"] += letter + 1 in (step - 1, step, step + 1)
+    tally["predicted"] = {ALPHABET[letter]: "".join(ALPHABET[i] for i in row) for letter, row in enumerate(predicted)}
+    return tally
+
+
+def repeated_verdict(tally):
+    """One line: what the repeated letters follow, with every count."""
+    count, lag, lead = tally["follows_count"], tally["lags_one_step"], tally["leads_one_step"]
+    letter, total = tally["follows_letter"], tally["total"]
+    figures = (f"the step count in {count} of {total}, one step behind it in {lag}, one step ahead in {lead}, "
+               f"the letter in {letter}, none of these in {tally['other']}")
+    moves = " or ".join(way for way, n in (("hold back", lag), ("push on", lead)) if n)
+    if count == total:
+        reading = "a step counter"
+    elif count + lag + lead > total / 2 and moves:
+        reading = f"a clock that the repeated letter can {moves} a step"
+    elif count > total / 2:
+        reading = "mostly the step count"
+    elif letter > total / 2:
+        reading = "the letter"
+    else:
+        reading = "neither consistently"
+    return f"Repeated letters, each of A..Z {REPEATS} times from a reset, follow {figures}: {reading}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The score a random-start model is trained for: every pass, from a reset
+# ---------------------------------------------------------------------------------------------
+def passes():
+    """The 25 passes that training with --random-start draws from: pass s starts at letter s and
+    wraps (s, ..., Y, A, ..., s - 1), as 25 rows of input indices."""
+    return np.array([np.roll(np.arange(PASS), -start) for start in range(PASS)])
+
+
+def all_starts(model, first_steps=FIRST_STEPS):
+    """From a reset, the share of right answers (%) on the pass starting at each letter A..Y.
+
+    Returns per_letter (25, the pass from 'A' first: what `Model Accuracy` walks), their mean,
+    first_steps and later_steps (over all 25 passes, the first `first_steps` steps after the
+    reset and the rest), first_steps_count, and per_step (25: step 1, 2, ... over all passes).
+    """
+    inputs = passes()
+    right = from_reset(model, inputs) == inputs + 1  # every target is the next letter
+    per_letter = [100 * float(np.mean(row)) for row in right]
+    return {
+        "per_letter": per_letter,
+        "mean": float(np.mean(per_letter)),
+        "first_steps": 100 * float(np.mean(right[:, :first_steps])),
+        "later_steps": 100 * float(np.mean(right[:, first_steps:])),
+        "first_steps_count": first_steps,
+        "per_step": [100 * float(np.mean(column)) for column in right.T],
+    }
+
+
+def all_starts_lines(scores, a_walk):
+    """What 05 prints beside its Model Accuracy (`a_walk`, the pass from 'A')."""
+    first = scores["first_steps_count"]
+    return [
+        f"Model Accuracy is the pass from 'A' ({a_walk:.2f}%); from a reset, the pass starting at each letter "
+        f"scores {scores['mean']:.2f}% on average ({first} first steps after the reset {scores['first_steps']:.2f}%, "
+        f"later steps {scores['later_steps']:.2f}%)",
+        "Per starting letter A..Y (%): " + " ".join(f"{score:.0f}" for score in scores["per_letter"]),
+    ]
+
+
+def states_along(model, letters):
+    """Feed `letters` from a reset; the layer's own h and c after each: two (letters, units) arrays.
+
+    `lstm.states` holds the stateful layer's (h, c) between batches, one row per slot of the
+    batch: these are the numbers reset_state() sets to zeros.
+    """
+    lstm = model.get_layer("lstm")
+    lstm.reset_state()
+    h, c = [], []
+    for char in letters:
+        model.predict_on_batch(common.normalize(np.reshape([common.CHAR_TO_INT[char]], (1, 1, 1))))
+        h.append(lstm.states[0].numpy()[0])
+        c.append(lstm.states[1].numpy()[0])
+    lstm.reset_state()
+    return np.array(h), np.array(c)

@@ -1,0 +1,144 @@
+"""Framing 5's scores beyond the article, recomputed here from the saved model, not read from
+the text the script printed: the pass starting at every letter (issue 20, item 1) and each
+letter repeated from a reset (item 4). The recomputations run the loaded weights through a stateless LSTM over whole sequences, a
+path of their own (probes.py steps a stateful copy one letter at a time).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT
+from reproduce import ALPHABET, parse_output
+
+FIRST_STEPS = 3  # what 05 reports as "first steps after the reset"
+
+
+def run_05(tmp_path, *args):
+    """Run 05_stateful.py with --save and --json; (what it wrote, what it printed, the loaded model)."""
+    import keras
+
+    model_path, found_path = tmp_path / "framing5.keras", tmp_path / "found.json"
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "05_stateful.py"), "--quiet", "--save", str(model_path),
+         "--json", str(found_path), *args],
+        capture_output=True, text=True, cwd=ROOT, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(found_path.read_text()), parse_output(proc.stdout), keras.models.load_model(model_path)
+
+
+def from_zero_state(model, sequences):
+    """Predicted index after every step of each of `sequences` (rows of letter indices), each from
+    a zero state: the loaded weights in a stateless LSTM that returns every step, one call for all
+    rows. Another path than 05's (a stateful copy fed a step at a time), to the same answers."""
+    import keras
+
+    unrolled = keras.Sequential([
+        keras.Input(shape=(None, 1)),
+        keras.layers.LSTM(16, return_sequences=True, name="lstm"),
+        keras.layers.Dense(26, activation="softmax", name="dense"),
+    ])
+    unrolled.get_layer("lstm").cell.set_weights(model.get_layer("lstm").cell.get_weights())
+    unrolled.get_layer("dense").set_weights(model.get_layer("dense").get_weights())
+    x = (np.asarray(sequences, "float32") / 26.0)[..., None]  # (rows, steps, 1)
+    return np.argmax(unrolled.predict(x, verbose=0), axis=-1)  # (rows, steps)
+
+
+def right_on_every_pass(model):
+    """(25 passes, 25 steps) booleans: pass s starts at letter s from a reset and wraps Y -> A."""
+    passes = np.array([[(start + n) % 25 for n in range(25)] for start in range(25)])
+    return from_zero_state(model, passes) == passes + 1
+
+
+def repeated_tally(model, repeats=24):
+    """Each letter A..Z fed `repeats` times from a reset, each prediction sorted as 05 sorts it."""
+    tally = {"follows_count": 0, "lags_one_step": 0, "leads_one_step": 0, "follows_letter": 0, "other": 0}
+    predicted = from_zero_state(model, [[letter] * repeats for letter in range(26)])
+    for letter, row in enumerate(predicted):
+        for n, guess in enumerate(row, start=1):
+            if guess == n:  # the (n+1)th letter of the alphabet at step n
+                tally["follows_count"] += 1
+            elif guess == n - 1:
+                tally["lags_one_step"] += 1
+            elif guess == n + 1:
+                tally["leads_one_step"] += 1
+            elif guess == letter + 1:
+                tally["follows_letter"] += 1
+            else:
+                tally["other"] += 1
+    return tally
+
+
+def check_recomputed(found, printed, model):
+    """The all-starts score and the repeated-letter tally the script wrote and printed are the
+    ones this model gives."""
+    right = right_on_every_pass(model)
+    scores = found["all_starts"]
+    np.testing.assert_allclose(scores["per_letter"], 100 * right.mean(axis=1))
+    assert scores["mean"] == pytest.approx(np.mean(scores["per_letter"]))
+    assert scores["first_steps_count"] == FIRST_STEPS
+    assert scores["first_steps"] == pytest.approx(100 * right[:, :FIRST_STEPS].mean())
+    assert scores["later_steps"] == pytest.approx(100 * right[:, FIRST_STEPS:].mean())
+    np.testing.assert_allclose(scores["per_step"], 100 * right.mean(axis=0))
+    # The article's Model Accuracy walks the pass from 'A': the first of the 25.
+    assert scores["per_letter"][0] == pytest.approx(found["accuracy"])
+    line = printed.note("Model Accuracy is the pass from 'A'")
+    assert f"scores {100 * right.mean():.2f}% on average" in line
+    assert printed.note("Per starting letter A..Y (%)").split(": ")[1].split() == [
+        f"{share:.0f}" for share in 100 * right.mean(axis=1)]
+
+    tally = repeated_tally(model)
+    repeated = found["probe"]["repeated"]
+    assert {key: repeated[key] for key in tally} == tally
+    assert repeated["total"] == sum(tally.values()) == 26 * 24
+    note = printed.note("Repeated letters")
+    assert (f"the step count in {tally['follows_count']} of 624, one step behind it in {tally['lags_one_step']}, "
+            f"one step ahead in {tally['leads_one_step']}, the letter in {tally['follows_letter']}") in note
+
+
+def test_all_starts_and_repeated_letters_recomputed_from_the_saved_model(tmp_path):
+    """A few epochs teach nothing, but the scores must still be this model's scores."""
+    check_recomputed(*run_05(tmp_path, "--epochs", "5", "--random-start"))
+
+
+# At the article's settings, seed 7 (about half a minute of training each): what the lesson says
+# of the two ways to train, asserted on the trained model and recomputed from it. docs/framing5.md
+# has the same figures for seeds 7..11; the claims below are the ones that held on all five.
+@pytest.fixture(scope="module")
+def article_and_random_start(tmp_path_factory):
+    return {name: run_05(tmp_path_factory.mktemp(name), *args)
+            for name, args in (("article", ()), ("random_start", ("--random-start",)))}
+
+
+@pytest.mark.slow
+def test_the_article_model_walks_from_a_and_from_no_other_letter(article_and_random_start):
+    found, printed, model = article_and_random_start["article"]
+    check_recomputed(found, printed, model)
+    right = right_on_every_pass(model)
+    assert right[0].all()  # the pass from 'A': the article's 100%
+    assert right[1:24].mean() < 0.1  # passes from B..X, from a reset: almost never right
+
+
+@pytest.mark.slow
+def test_the_article_model_is_a_clock_the_letters_never_steer(article_and_random_start):
+    found, printed, model = article_and_random_start["article"]
+    tally = repeated_tally(model)
+    # Seeds 7..11 (docs/framing5.md): every prediction is the step count or one step off it.
+    assert tally["follows_letter"] == tally["other"] == 0
+    assert tally["follows_count"] > sum(tally.values()) / 2  # 431 to 624 of 624 on the five seeds
+    # The verdict names a lagging clock exactly when a prediction fell behind (seed 7: 193 did).
+    assert ("hold back" in printed.note("Repeated letters")) == (tally["lags_one_step"] > 0)
+
+
+@pytest.mark.slow
+def test_random_starts_are_scored_on_every_pass_not_only_the_one_from_a(article_and_random_start):
+    found, printed, model = article_and_random_start["random_start"]
+    check_recomputed(found, printed, model)
+    right = right_on_every_pass(model)
+    assert 100 * right.mean() > found["accuracy"]  # the A-walk undersells it
+    assert right[:, :FIRST_STEPS].mean() < right[:, FIRST_STEPS:].mean()  # the first steps are the worst
