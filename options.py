@@ -348,3 +348,20 @@ def write_atomically(path, write):
             os.remove(partial)
         if main_thread:
             signal.signal(signal.SIGINT, previous)
+
+
+# ---------------------------------------------------------------------------------------------
+# Options of one script each
+# ---------------------------------------------------------------------------------------------
+PITFALLS_LEARNING_RATE = 0.01  # 08's small models learn their pattern in 40 short epochs at this step
+
+
+def pitfalls_options(parser):
+    """08_stateful_pitfalls.py: Adam's step is 0.01 by default, not 0.001, so that its three
+    trainings take seconds; the help text says so."""
+    parser.set_defaults(learning_rate=PITFALLS_LEARNING_RATE)
+    for action in parser._actions:
+        if action.dest == "learning_rate":
+            action.help = (f"Adam's learning rate, above 0 and at most {LEARNING_RATE_MAX} (default: "
+                           f"{PITFALLS_LEARNING_RATE}, ten times Adam's default, so the small models here "
+                           "learn in seconds)")
