@@ -13,6 +13,8 @@ fix, run. It ends with a table: mistake | Keras 3 says | harm | fix.
     python 08_stateful_pitfalls.py [--epochs 40] [--seed 7] [--learning-rate 0.01] [--quiet] [--json FILE.json]
 """
 
+import logging
+import re
 import time
 
 import options  # first: reads and checks the command line, before Keras loads
@@ -21,6 +23,7 @@ import options  # first: reads and checks the command line, before Keras loads
 PATTERN = "AAB"  # repeats; one letter cannot say what follows an A, the state can
 PAIRS = 80  # (letter, next letter) pairs in the series: two streams of 40
 BATCH_SIZE = 2  # two streams side by side, one row of the batch (and of the state) each
+FEATURES = len(set(PATTERN))  # letters of the pattern, one-hot: A = [1, 0], B = [0, 1]
 UNITS = 16  # LSTM memory units
 EPOCHS = 40  # passes over the two streams, each from a reset state: 1600 updates
 
@@ -40,9 +43,7 @@ args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=op
 # at once instead of after the 3-second import of TensorFlow.
 import common  # noqa: E402  (first of these: it quiets TensorFlow's start-up messages)
 import keras  # noqa: E402
-import logging  # noqa: E402
 import numpy as np  # noqa: E402
-import re  # noqa: E402
 
 import guard  # noqa: E402  (check_stateful_fit: the one-line refusals this script shows)
 
@@ -71,11 +72,11 @@ if keras.backend.backend() == "torch":
 # the batch before. This layout is the first thing the mistakes below break.
 
 # %%
-letters = sorted(set(PATTERN))  # ['A', 'B']: the features, one-hot
+letters = sorted(set(PATTERN))  # ['A', 'B']: one feature each, one-hot
 series = [letters.index(char) for char in (PATTERN * PAIRS)[: PAIRS + 1]]  # 81 letter indices
 # x_series: (pairs, time steps, features) = (80, 1, 2); y_series: (80, 2), the next letter
-x_series = keras.utils.to_categorical(series[:-1], len(letters)).reshape(PAIRS, 1, len(letters))
-y_series = keras.utils.to_categorical(series[1:], len(letters))
+x_series = keras.utils.to_categorical(series[:-1], FEATURES).reshape(PAIRS, 1, FEATURES)
+y_series = keras.utils.to_categorical(series[1:], FEATURES)
 
 
 def as_streams(a):
@@ -91,7 +92,7 @@ def as_streams(a):
     return np.stack(streams, axis=1).reshape(len(a), *a.shape[1:])
 
 
-X, Y = as_streams(x_series), as_streams(y_series)  # X: (80, 1, 2), Y: (80, 2), in batch order
+X, y = as_streams(x_series), as_streams(y_series)  # X: (80, 1, 2), y: (80, 2), in batch order
 common.log(args, f"Series: {''.join(letters[i] for i in series[:12])}... {PAIRS} pairs, "
                  f"read as {BATCH_SIZE} streams of {PAIRS // BATCH_SIZE}, one letter per batch")
 
@@ -103,11 +104,11 @@ common.log(args, f"Series: {''.join(letters[i] for i in series[:12])}... {PAIRS}
 # %%
 model = keras.Sequential(
     [
-        keras.Input(batch_shape=(BATCH_SIZE, 1, len(letters))),  # (batch, time steps, features)
+        keras.Input(batch_shape=(BATCH_SIZE, 1, FEATURES)),  # (batch, time steps, features)
         # use_cudnn=False: the path Keras takes on a CPU anyway; on a GPU the cuDNN kernel would
         # give other numbers.
         keras.layers.LSTM(UNITS, stateful=True, use_cudnn=False, name="lstm"),
-        keras.layers.Dense(len(letters), activation="softmax", name="dense"),
+        keras.layers.Dense(FEATURES, activation="softmax", name="dense"),
     ]
 )
 model.compile(
@@ -142,7 +143,6 @@ def copy(weights=None):
 def train(m, x, y, shuffle):
     """Train `m` on (x, y) for args.epochs passes, the state reset at each one's start; returns
     the last epoch's accuracy on its own batches (%)."""
-    # plain: model.fit(X, Y, batch_size=BATCH_SIZE, shuffle=False, epochs=args.epochs, callbacks=[ResetState()])
     # Speed only: the same batches (reshuffled each epoch if `shuffle`, as fit does) from a
     # pipeline built once, and a whole epoch per call (common.py).
     dataset, steps_per_epoch = common.training_dataset(x, y, batch_size=BATCH_SIZE, shuffle=shuffle, seed=args.seed)
@@ -156,17 +156,18 @@ def stream_accuracy(m):
     time, as the right layout feeds them."""
     reader = copy(m.get_weights())
     predicted = reader.predict(X, batch_size=BATCH_SIZE, verbose=0)  # in order: predict never shuffles
-    return 100 * float(np.mean(np.argmax(predicted, -1) == np.argmax(Y, -1)))
+    return 100 * float(np.mean(np.argmax(predicted, -1) == np.argmax(y, -1)))
 
 
 common.log(args, f"Training the right way: {args.epochs} epochs of {PAIRS // BATCH_SIZE} batches of {BATCH_SIZE}, in order")
 start = time.perf_counter()
 guard.check_stateful_fit(model, X, batch_size=BATCH_SIZE, shuffle=False)  # passes: nothing wrong
-train(model, X, Y, shuffle=False)
+# plain: reset = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: model.get_layer("lstm").reset_state())
+# plain: model.fit(X, y, batch_size=BATCH_SIZE, shuffle=False, epochs=args.epochs, callbacks=[reset])
+train(model, X, y, shuffle=False)  # speed only: the same batches, in order (train above)
 right = stream_accuracy(model)
 train_seconds = time.perf_counter() - start
 print(f"Right way: {right:.2f}% of the letters right, reading both streams in order from a reset")
-weights = model.get_weights()  # the trained weights every mistake below starts from
 
 # %% [markdown]
 # ## How each mistake is shown
@@ -238,15 +239,15 @@ def report(name, mistake, wrong, says, harm, fix, expected_says, as_expected, gu
 m = copy()
 states_after = []  # the state after each training batch
 record = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: states_after.append(state(m)))
-says, _ = keras_says(lambda: m.fit(X[:5], Y[:5], batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0,
+says, _ = keras_says(lambda: m.fit(X[:5], y[:5], batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0,
                                    callbacks=[record]))
 moved = rows_changed(states_after[-2], states_after[-1])  # by the last batch, 1 sample
 m = copy()
 states_after = []
-fixed_says, _ = keras_says(lambda: m.fit(X[:4], Y[:4], batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0,
+fixed_says, _ = keras_says(lambda: m.fit(X[:4], y[:4], batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0,
                                          callbacks=[record]))
 report("uneven-fit", "fit on samples that do not fill the last batch",
-       "model.fit(X[:5], Y[:5], batch_size=2, shuffle=False)", says,
+       "model.fit(X[:5], y[:5], batch_size=2, shuffle=False)", says,
        f"the last batch, 1 sample of stream 1, moved {moved} of {BATCH_SIZE} state rows",
        f"whole batches, fit(X[:4], ...): {fixed_says}, {len(states_after)} batches of {BATCH_SIZE}",
        "no error", moved == BATCH_SIZE and fixed_says == "no error",
@@ -295,18 +296,18 @@ report("other-batch-size-after-uneven", "the same, after predict met a short bat
 
 # %% [markdown]
 # ## 5. fit's default shuffle
-# `model.fit(X, Y, batch_size=2)` without `shuffle=False` feeds the samples in a new order every
+# `model.fit(X, y, batch_size=2)` without `shuffle=False` feeds the samples in a new order every
 # epoch: each batch reads the state a batch from elsewhere in the streams left.
 
 # %%
 shuffled = copy(initial_weights)
-says, _ = keras_says(lambda: shuffled.fit(X[:BATCH_SIZE], Y[:BATCH_SIZE], batch_size=BATCH_SIZE, epochs=1, verbose=0))
+says, _ = keras_says(lambda: shuffled.fit(X[:BATCH_SIZE], y[:BATCH_SIZE], batch_size=BATCH_SIZE, epochs=1, verbose=0))
 shuffled.set_weights(initial_weights)  # that one call only showed what Keras says; train as the right model did
 common.log(args, f"\nTraining with fit's default shuffle=True: {args.epochs} epochs from the same initial weights")
-train(shuffled, X, Y, shuffle=True)
+train(shuffled, X, y, shuffle=True)
 wrong = stream_accuracy(shuffled)
 report("shuffle", "fit's default shuffle=True on a stateful model",
-       "model.fit(X, Y, batch_size=2, epochs=40)", says,
+       "model.fit(X, y, batch_size=2, epochs=40)", says,
        f"{wrong:.2f}% of the letters right, against {right:.2f}% the right way",
        f"shuffle=False: {right:.2f}%", "no error", wrong < right,
        guard_says(shuffled, X, batch_size=BATCH_SIZE))
@@ -325,7 +326,7 @@ guard_line = guard_says(by_windows, windows)
 says, _ = keras_says(lambda: by_windows.fit(windows.take(1), epochs=1, verbose=0))
 by_windows.set_weights(initial_weights)
 common.log(args, f"\nTraining on timeseries_dataset_from_array windows: {args.epochs} epochs from the same initial weights")
-# plain: model.fit(windows, epochs=args.epochs, callbacks=[ResetState()])
+# as a reader writes it: model.fit(windows, epochs=args.epochs, callbacks=[ResetState()])
 common.speed_up(by_windows, PAIRS // BATCH_SIZE)  # speed only: a whole epoch per call
 history = by_windows.fit(windows, epochs=args.epochs, callbacks=[ResetState()], verbose=0)
 own_batches = 100 * history.history["accuracy"][-1]
@@ -348,7 +349,7 @@ half = PAIRS // 2  # samples: the first 20 batches, half of each stream
 def continue_streams(m):
     """Accuracy (%) of `m` reading the second half of both streams from the state it holds."""
     predicted = np.concatenate([m.predict_on_batch(X[i : i + BATCH_SIZE]) for i in range(half, PAIRS, BATCH_SIZE)])
-    return 100 * float(np.mean(np.argmax(predicted, -1) == np.argmax(Y[half:], -1)))
+    return 100 * float(np.mean(np.argmax(predicted, -1) == np.argmax(y[half:], -1)))
 
 
 def warmed_up():
@@ -362,8 +363,8 @@ def warmed_up():
 m, kept = warmed_up()
 undisturbed = continue_streams(m)  # the state kept: the right way
 for name, wrong, call in [
-    ("evaluate-moves-state", "model.evaluate(X, Y, batch_size=2)",
-     lambda m: m.evaluate(X, Y, batch_size=BATCH_SIZE, verbose=0)),
+    ("evaluate-moves-state", "model.evaluate(X, y, batch_size=2)",
+     lambda m: m.evaluate(X, y, batch_size=BATCH_SIZE, verbose=0)),
     ("predict-moves-state", "model.predict(X[:4], batch_size=2)",
      lambda m: m.predict(X[:4], batch_size=BATCH_SIZE, verbose=0)),
 ]:
@@ -385,15 +386,15 @@ for name, wrong, call in [
 m = copy()
 states_after = []
 record = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: states_after.append(state(m)))
-says, _ = keras_says(lambda: m.fit(X, Y, batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0,
-                                   validation_data=(X, Y), callbacks=[record]))
+says, _ = keras_says(lambda: m.fit(X, y, batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0,
+                                   validation_data=(X, y), callbacks=[record]))
 moved = rows_changed(states_after[-1], state(m))  # training's last state against what fit leaves
 m = copy()
-logs = m.fit(X, Y, batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0, validation_data=(X, Y),
+logs = m.fit(X, y, batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0, validation_data=(X, y),
              callbacks=[ResetState()]).history
 from_reset = stream_accuracy(m)  # what validation should say: the streams from a reset
 report("validation-moves-state", "validation_data in fit on a stateful model",
-       "model.fit(X, Y, batch_size=2, shuffle=False, validation_data=(X, Y))", says,
+       "model.fit(X, y, batch_size=2, shuffle=False, validation_data=(X, y))", says,
        f"validation starts from training's last state and leaves its own: {moved} of {BATCH_SIZE} rows "
        "differ from training's",
        f"reset on_test_begin and on_epoch_begin (ResetState): val_accuracy {100 * logs['val_accuracy'][-1]:.2f}%, "
@@ -410,7 +411,7 @@ report("validation-moves-state", "validation_data in fit on a stateful model",
 m = copy()
 first = m.predict(X, batch_size=BATCH_SIZE, verbose=0)
 says, second = keras_says(lambda: m.predict(X, batch_size=BATCH_SIZE, verbose=0))  # no reset between
-targets = np.argmax(Y, -1)
+targets = np.argmax(y, -1)
 first_right = 100 * float(np.mean(np.argmax(first, -1) == targets))
 second_right = 100 * float(np.mean(np.argmax(second, -1) == targets))
 changed = int(np.sum(np.argmax(first, -1) != np.argmax(second, -1)))
@@ -431,16 +432,16 @@ report("missing-reset", "no reset_state() between sequences",
 # scripts here use.
 
 # %%
-says, _ = keras_says(lambda: keras.layers.LSTM(UNITS, batch_input_shape=(BATCH_SIZE, 1, len(letters)), stateful=True))
-fixed = keras.Sequential([keras.Input(batch_shape=(BATCH_SIZE, 1, len(letters))),
+says, _ = keras_says(lambda: keras.layers.LSTM(UNITS, batch_input_shape=(BATCH_SIZE, 1, FEATURES), stateful=True))
+fixed = keras.Sequential([keras.Input(batch_shape=(BATCH_SIZE, 1, FEATURES)),
                           keras.layers.LSTM(UNITS, stateful=True, use_cudnn=False)])
 report("batch_input_shape", "Keras 2's batch_input_shape= on the layer",
-       f"LSTM(16, batch_input_shape=(2, 1, {len(letters)}), stateful=True)", says, "stops: no model",
-       f"keras.Input(batch_shape=(2, 1, {len(letters)})) first: input {tuple(fixed.input_shape)}",
+       f"LSTM(16, batch_input_shape=(2, 1, {FEATURES}), stateful=True)", says, "stops: no model",
+       f"keras.Input(batch_shape=(2, 1, {FEATURES})) first: input {tuple(fixed.input_shape)}",
        "ValueError: Unrecognized keyword arguments passed to LSTM", fixed.input_shape[0] == BATCH_SIZE)
 
 says, _ = keras_says(lambda: keras.Sequential([
-    keras.Input(shape=(1, len(letters))),  # (time steps, features): any batch size
+    keras.Input(shape=(1, FEATURES)),  # (time steps, features): any batch size
     keras.layers.LSTM(UNITS, stateful=True, use_cudnn=False)]))
 report("stateful-without-batch-size", "stateful=True without a batch size",
        "keras.Sequential([keras.Input(shape=(1, 2)), LSTM(16, stateful=True)])", says, "stops: no model",
@@ -450,13 +451,13 @@ report("stateful-without-batch-size", "stateful=True without a batch size",
 # Keras 2 readers also leave the input out altogether. Then Keras builds the model on the first
 # batch fit gives it, and its batch size is whatever that batch held: no error.
 unbuilt = keras.Sequential([keras.layers.LSTM(UNITS, stateful=True, use_cudnn=False, name="lstm"),
-                            keras.layers.Dense(len(letters), activation="softmax")])
+                            keras.layers.Dense(FEATURES, activation="softmax")])
 unbuilt.compile(loss="categorical_crossentropy", optimizer="adam")
 guard_line = guard_says(unbuilt, X, batch_size=BATCH_SIZE, shuffle=False)
-says, _ = keras_says(lambda: unbuilt.fit(X, Y, batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0))
+says, _ = keras_says(lambda: unbuilt.fit(X, y, batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0))
 built_for = unbuilt.get_layer("lstm").states[0].shape[0]
 report("stateful-without-input", "stateful=True with no input shape at all",
-       "keras.Sequential([LSTM(16, stateful=True), Dense(2)]); model.fit(X, Y, batch_size=2)", says,
+       "keras.Sequential([LSTM(16, stateful=True), Dense(2)]); model.fit(X, y, batch_size=2)", says,
        f"the state is built for the first batch fit gives it: {built_for} rows; nothing else says so",
        "keras.Input(batch_shape=(2, 1, 2)) first: the batch size is written in the model",
        "no error", built_for == BATCH_SIZE, guard_line)
