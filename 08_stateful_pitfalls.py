@@ -151,12 +151,14 @@ def train(m, x, y, shuffle):
     return 100 * history.history["accuracy"][-1]
 
 
-def stream_accuracy(m):
-    """Accuracy (%) of `m`'s weights reading both streams in order from a reset, one batch at a
-    time, as the right layout feeds them."""
+def stream_score(m):
+    """(accuracy %, cross-entropy) of `m`'s weights reading both streams in order from a reset,
+    one batch at a time, as the right layout feeds them."""
     reader = copy(m.get_weights())
     predicted = reader.predict(X, batch_size=BATCH_SIZE, verbose=0)  # in order: predict never shuffles
-    return 100 * float(np.mean(np.argmax(predicted, -1) == np.argmax(y, -1)))
+    targets = np.argmax(y, -1)
+    right_letter = predicted[np.arange(len(targets)), targets]  # the probability given to the true next letter
+    return 100 * float(np.mean(np.argmax(predicted, -1) == targets)), float(-np.mean(np.log(np.maximum(right_letter, 1e-12))))
 
 
 common.log(args, f"Training the right way: {args.epochs} epochs of {PAIRS // BATCH_SIZE} batches of {BATCH_SIZE}, in order")
@@ -165,9 +167,10 @@ guard.check_stateful_fit(model, X, batch_size=BATCH_SIZE, shuffle=False)  # pass
 # plain: reset = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: model.get_layer("lstm").reset_state())
 # plain: model.fit(X, y, batch_size=BATCH_SIZE, shuffle=False, epochs=args.epochs, callbacks=[reset])
 train(model, X, y, shuffle=False)  # speed only: the same batches, in order (train above)
-right = stream_accuracy(model)
+right, right_loss = stream_score(model)
 train_seconds = time.perf_counter() - start
-print(f"Right way: {right:.2f}% of the letters right, reading both streams in order from a reset")
+print(f"Right way: {right:.2f}% of the letters right (cross-entropy {right_loss:.3f}), reading both streams "
+      "in order from a reset")
 
 # %% [markdown]
 # ## How each mistake is shown
@@ -305,11 +308,14 @@ says, _ = keras_says(lambda: shuffled.fit(X[:BATCH_SIZE], y[:BATCH_SIZE], batch_
 shuffled.set_weights(initial_weights)  # that one call only showed what Keras says; train as the right model did
 common.log(args, f"\nTraining with fit's default shuffle=True: {args.epochs} epochs from the same initial weights")
 train(shuffled, X, y, shuffle=True)
-wrong = stream_accuracy(shuffled)
+wrong, wrong_loss = stream_score(shuffled)
+# Its accuracy is luck: 33.75% to 98.75% on seeds 7-11. Its cross-entropy says what it learned:
+# it never saw a state that belonged to the batch, so it is unsure of every letter after an A.
 report("shuffle", "fit's default shuffle=True on a stateful model",
        "model.fit(X, y, batch_size=2, epochs=40)", says,
-       f"{wrong:.2f}% of the letters right, against {right:.2f}% the right way",
-       f"shuffle=False: {right:.2f}%", "no error", wrong < right,
+       f"cross-entropy {wrong_loss:.3f} against {right_loss:.3f} the right way ({wrong:.2f}% of the letters "
+       f"right, against {right:.2f}%)",
+       f"shuffle=False: cross-entropy {right_loss:.3f}, {right:.2f}%", "no error", wrong_loss > 5 * right_loss,
        guard_says(shuffled, X, batch_size=BATCH_SIZE))
 
 # %% [markdown]
@@ -330,11 +336,11 @@ common.log(args, f"\nTraining on timeseries_dataset_from_array windows: {args.ep
 common.speed_up(by_windows, PAIRS // BATCH_SIZE)  # speed only: a whole epoch per call
 history = by_windows.fit(windows, epochs=args.epochs, callbacks=[ResetState()], verbose=0)
 own_batches = 100 * history.history["accuracy"][-1]
-on_streams = stream_accuracy(by_windows)
+on_streams, _ = stream_score(by_windows)
 report("timeseries-windows", "windows from keras.utils.timeseries_dataset_from_array",
        "model.fit(keras.utils.timeseries_dataset_from_array(x, y, sequence_length=1, batch_size=2))", says,
        f"{own_batches:.2f}% on its own batches, {on_streams:.2f}% on the streams read in order",
-       f"streams laid out row by row (as_streams): {right:.2f}%", "no error", on_streams < right,
+       f"streams laid out row by row (as_streams): {right:.2f}%", "no error", own_batches >= 95 and on_streams < right - 20,
        guard_line)
 
 # %% [markdown]
@@ -392,7 +398,7 @@ moved = rows_changed(states_after[-1], state(m))  # training's last state agains
 m = copy()
 logs = m.fit(X, y, batch_size=BATCH_SIZE, shuffle=False, epochs=1, verbose=0, validation_data=(X, y),
              callbacks=[ResetState()]).history
-from_reset = stream_accuracy(m)  # what validation should say: the streams from a reset
+from_reset, _ = stream_score(m)  # what validation should say: the streams from a reset
 report("validation-moves-state", "validation_data in fit on a stateful model",
        "model.fit(X, y, batch_size=2, shuffle=False, validation_data=(X, y))", says,
        f"validation starts from training's last state and leaves its own: {moved} of {BATCH_SIZE} rows "
@@ -410,6 +416,7 @@ report("validation-moves-state", "validation_data in fit on a stateful model",
 # %%
 m = copy()
 first = m.predict(X, batch_size=BATCH_SIZE, verbose=0)
+carried = int(np.sum(np.any(state(m) != 0, axis=(0, 2))))  # state rows the second pass starts from, not zeros
 says, second = keras_says(lambda: m.predict(X, batch_size=BATCH_SIZE, verbose=0))  # no reset between
 targets = np.argmax(y, -1)
 first_right = 100 * float(np.mean(np.argmax(first, -1) == targets))
@@ -419,11 +426,11 @@ m.get_layer("lstm").reset_state()  # reset RNN memory: a new sequence starts fro
 third = m.predict(X, batch_size=BATCH_SIZE, verbose=0)
 report("missing-reset", "no reset_state() between sequences",
        "model.predict(X, batch_size=2); model.predict(X, batch_size=2)", says,
-       f"the second pass predicts {changed} letters otherwise than from a reset "
-       f"({second_right:.2f}% right, against {first_right:.2f}%)",
+       f"the second pass starts from the first's last state ({carried} of {BATCH_SIZE} rows) and predicts "
+       f"{changed} letters otherwise ({second_right:.2f}% right, against {first_right:.2f}% from a reset)",
        f"model.get_layer('lstm').reset_state() before it: {'the same' if np.allclose(third, first, atol=1e-6) else 'NOT the same'} "
        "predictions as the first pass",
-       "no error", changed > 0 and np.allclose(third, first, atol=1e-6))
+       "no error", carried == BATCH_SIZE and np.allclose(third, first, atol=1e-6))
 
 # %% [markdown]
 # ## 11-14. Keras 2 names

@@ -33,7 +33,7 @@ EXPECTED = {
     "evaluate-moves-state": ("no error", r"^moved 2 of 2 state rows"),
     "predict-moves-state": ("no error", r"^moved 2 of 2 state rows"),
     "validation-moves-state": ("no error", r"2 of 2 rows differ from training's"),
-    "missing-reset": ("no error", r"^the second pass predicts [1-9]\d* letters otherwise"),
+    "missing-reset": ("no error", r"^the second pass starts from the first's last state \(2 of 2 rows\)"),
     "batch_input_shape": ("ValueError: Unrecognized keyword arguments passed to LSTM: {'batch_input_shape'",
                           r"^stops"),
     "stateful-without-batch-size": ("ValueError: When using `stateful=True` in a RNN, the batch size must be "
@@ -76,9 +76,12 @@ def accuracies(text):
 
 def test_the_silent_training_mistakes_cost_accuracy_against_the_right_way(default_run):
     _, found, rows = default_run
-    shuffled, right = accuracies(rows["shuffle"]["harm"])
+    # Shuffled, the accuracy read in order is luck (33.75% to 98.75% on seeds 7-11); the
+    # cross-entropy is at least 11 times the right way's on each of those seeds.
+    shuffled_loss, right_loss = map(float, re.findall(r"cross-entropy (\d+\.\d+)", rows["shuffle"]["harm"]))
+    right = accuracies(rows["shuffle"]["harm"])[-1]
     assert f"{right:.2f}" == f"{found['accuracy']:.2f}" and right >= 95.0
-    assert shuffled < right - 20, changed(rows["shuffle"], "the harm")
+    assert shuffled_loss > 5 * right_loss, changed(rows["shuffle"], "the harm")
     own, streams = accuracies(rows["timeseries-windows"]["harm"])
     # Like 07's wrong layout: near perfect on its own batches, far worse on the streams.
     assert own >= 95.0 and streams < right - 20, changed(rows["timeseries-windows"], "the harm")
