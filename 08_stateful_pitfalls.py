@@ -303,9 +303,9 @@ report("other-batch-size-after-uneven", "the same, after predict met a short bat
 # epoch: each batch reads the state a batch from elsewhere in the streams left.
 
 # %%
-shuffled = copy(initial_weights)
-says, _ = keras_says(lambda: shuffled.fit(X[:BATCH_SIZE], y[:BATCH_SIZE], batch_size=BATCH_SIZE, epochs=1, verbose=0))
-shuffled.set_weights(initial_weights)  # that one call only showed what Keras says; train as the right model did
+probe = copy(initial_weights)  # one call, as written, for what Keras says
+says, _ = keras_says(lambda: probe.fit(X[:BATCH_SIZE], y[:BATCH_SIZE], batch_size=BATCH_SIZE, epochs=1, verbose=0))
+shuffled = copy(initial_weights)  # trained as the right model was: same start, fresh optimizer
 common.log(args, f"\nTraining with fit's default shuffle=True: {args.epochs} epochs from the same initial weights")
 train(shuffled, X, y, shuffle=True)
 wrong, wrong_loss = stream_score(shuffled)
@@ -327,10 +327,10 @@ report("shuffle", "fit's default shuffle=True on a stateful model",
 # %%
 windows = keras.utils.timeseries_dataset_from_array(
     x_series[:, 0], y_series, sequence_length=1, batch_size=BATCH_SIZE)  # batches ((2, 1, 2), (2, 2))
-by_windows = copy(initial_weights)
-guard_line = guard_says(by_windows, windows)
-says, _ = keras_says(lambda: by_windows.fit(windows.take(1), epochs=1, verbose=0))
-by_windows.set_weights(initial_weights)
+probe = copy(initial_weights)  # one call, as written, for what Keras and the guard say
+guard_line = guard_says(probe, windows)
+says, _ = keras_says(lambda: probe.fit(windows.take(1), epochs=1, verbose=0))
+by_windows = copy(initial_weights)  # same start, fresh optimizer
 common.log(args, f"\nTraining on timeseries_dataset_from_array windows: {args.epochs} epochs from the same initial weights")
 # as a reader writes it: model.fit(windows, epochs=args.epochs, callbacks=[ResetState()])
 common.speed_up(by_windows, PAIRS // BATCH_SIZE)  # speed only: a whole epoch per call
