@@ -487,6 +487,24 @@ def write_atomically(path, write):
         finally:
             if os.path.exists(partial):
                 os.remove(partial)
+    suffix = os.path.splitext(path)[1]
+    fd, partial = tempfile.mkstemp(suffix=suffix, dir=os.path.dirname(os.path.abspath(path)))
+    os.close(fd)
+    # Ctrl-C is ignored for the second this takes, so it cannot strand the temporary file.
+    # (Signal handlers can only be set from the main thread: a notebook may run us elsewhere.)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
+    try:
+        write(partial)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(partial, 0o666 & ~umask)  # mkstemp made it private; give it the usual mode
+        os.replace(partial, path)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+        if main_thread:
+            signal.signal(signal.SIGINT, previous)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -500,3 +518,17 @@ def framing5_options(parser):
         "Y -> A, so the step count no longer gives the answer (default: off, the article's "
         "passes from 'A')",
     )
+
+
+PITFALLS_LEARNING_RATE = 0.01  # 08's small models learn their pattern in 40 short epochs at this step
+
+
+def pitfalls_options(parser):
+    """08_stateful_pitfalls.py: Adam's step is 0.01 by default, not 0.001, so that its three
+    trainings take seconds; the help text says so."""
+    parser.set_defaults(learning_rate=PITFALLS_LEARNING_RATE)
+    for action in parser._actions:
+        if action.dest == "learning_rate":
+            action.help = (f"Adam's learning rate, above 0 and at most {LEARNING_RATE_MAX} (default: "
+                           f"{PITFALLS_LEARNING_RATE}, ten times Adam's default, so the small models here "
+                           "learn in seconds)")
