@@ -70,12 +70,10 @@ X = common.as_time_steps(data_x)
 y = common.one_hot(data_y)
 
 # %% [markdown]
-# ## The model and its training: the article's code in Keras 3
+# ## The model: the article's code in Keras 3
 # A stateless LSTM, as in framing 1. The difference is the batch: all 25 pairs in one, in
-# alphabetical order (or shuffled, with `--shuffle`), trained 5000 epochs: one weight update per
-# epoch. The `keras.Sequential`, `model.compile` and `# plain: model.fit(...)` lines are the
-# article's, in Keras 3: copy them with your own X and y and they run as they are. The two lines
-# marked "speed only" train the same steps faster; they change no result.
+# alphabetical order (or shuffled, with `--shuffle`). The `keras.Sequential` and `model.compile`
+# lines are the article's, in Keras 3: copy them with your own X and y and they run as they are.
 
 # %%
 model = keras.Sequential(
@@ -91,6 +89,14 @@ model.compile(
     metrics=["accuracy"],
 )
 
+# %% [markdown]
+# ## Training
+# `fit` with the article's 5000 epochs of one batch of 25 in a fixed order: one weight update per
+# epoch. The `# plain:` line is the article's call: copy it and it runs as it is. The two lines
+# marked "speed only" train the same steps faster; they change no result. The loss and accuracy
+# of every epoch come back in `history`.
+
+# %%
 order = "shuffled every epoch (demonstration)" if SHUFFLE else "in alphabetical order"
 common.say_if_continuing(args, model)  # in a notebook, a second run of this cell trains further
 updates = args.epochs * (len(X) // BATCH_SIZE)  # weight updates: one per batch
