@@ -46,11 +46,10 @@ X = common.as_time_steps(data_x)
 y = common.one_hot(data_y)
 
 # %% [markdown]
-# ## The model and its training: the article's code in Keras 3
+# ## The model: the article's code in Keras 3
 # One LSTM layer reads the single time step; a softmax layer scores the 26 letters. The
-# `keras.Sequential`, `model.compile` and `# plain: model.fit(...)` lines are the article's, in
-# Keras 3: copy them with your own X and y and they run as they are. The two lines marked
-# "speed only" train the same steps several times faster; they change no result.
+# `keras.Sequential` and `model.compile` lines are the article's, in Keras 3: copy them with your
+# own X and y and they run as they are.
 
 # %%
 model = keras.Sequential(
@@ -66,6 +65,14 @@ model.compile(
     metrics=["accuracy"],
 )
 
+# %% [markdown]
+# ## Training
+# `fit` with the article's 500 epochs of batch size 1, shuffled. The `# plain:` line is the
+# article's call: copy it and it runs as it is. The two lines marked "speed only" train the same
+# steps faster; they change no result. The loss and accuracy of every epoch come back in
+# `history`.
+
+# %%
 common.say_if_continuing(args, model)  # in a notebook, a second run of this cell trains further
 common.log(args, f"Training: {args.epochs} epochs of {len(X) // BATCH_SIZE} steps, batch size {BATCH_SIZE}")
 start = time.perf_counter()

@@ -17,13 +17,18 @@ on the whole data set at once, so they show the mechanism, they do not explain t
 model predicts the same for each letter alone as in the batch of 25, and --shuffle, which
 changes the order of the rows every epoch, only reorders the rows of a mean.
 
-What does explain the 100%? The README's control rows change one thing at a time, over 10
-seeds: a tenth of the updates (--epochs 500) scored about a fifth; the same 5000 updates with
-one sample each (--batch-size 1 --epochs 200) about a quarter; 32 units instead of 16
-(--units 32) 100% as well. So the 100% comes from 5000 updates along the gradient of the whole
-data set, each one exact where a batch-size-1 update follows a single pair.
+What does explain the 100%? The controls change one thing at a time (docs/learning-rate.md,
+5 seeds, 7..11). At Adam's default learning rate 0.001, the article's: a tenth of the updates
+(--epochs 500) scores 20-24%, and the same 5000 updates with one sample each (--batch-size 1
+--epochs 200) 24-36%. At 0.01 (--learning-rate 0.01) both controls reach 96-100%: neither a
+tenth of the updates nor batch size 1 keeps the model from learning as such. Within each batch
+size the runs follow the learning rate times the updates (roughly how far Adam can move each
+weight), and batch size 1 needs more of it: at 5 (500 updates at 0.01, or 5000 at 0.001), full batches score 96-100% and
+batch size 1 24-36%; at 50 (5000 updates at 0.01) batch size 1 reaches 96-100% too. A full-batch
+update follows the gradient of all 25 pairs, a batch-size-1 update that of one pair. 32 units
+instead of 16 (--units 32) reach 100% as well (the README's study: 10 seeds, at 0.001).
 
-    python 04_batch_state.py [--epochs 5000] [--seed 7] [--quiet] [--shuffle] [--units 16] [--batch-size {1,5,25}] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
+    python 04_batch_state.py [--epochs 5000] [--seed 7] [--learning-rate 0.001] [--quiet] [--shuffle] [--units 16] [--batch-size {1,5,25}] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
 """
 
 import time
@@ -37,26 +42,11 @@ EPOCHS = 5000  # passes over the 25 pairs: 10 times framing 1's
 BATCH_SIZE = 25  # the whole data set in one batch: one weight update per epoch
 SHUFFLE = False  # keep the batch in alphabetical order, as the article's claim needs (--shuffle: control)
 NUM_RANDOM_TESTS = 20  # random patterns to test after training
+# --shuffle, --units and --batch-size change SHUFFLE, UNITS and BATCH_SIZE for a control run
+# (options.framing4_options).
 
 
-def control_options(parser):
-    parser.add_argument(
-        "--shuffle", action="store_true",
-        help="demonstration: shuffle the order of the pairs every epoch; with the whole data set "
-        "in one batch this only reorders the terms of a mean (default: off, the article's order)",
-    )
-    parser.add_argument(
-        "--units", type=options.whole_number(1, 1024, " (a bound: more only runs slower here)"),
-        default=UNITS, help=f"control: LSTM units, 1..1024 (default: {UNITS}, the article's; framing 1 has 32)",
-    )
-    parser.add_argument(
-        "--batch-size", type=int, default=BATCH_SIZE, choices=[1, 5, 25],  # divisors of 25: no sample dropped
-        help=f"control: samples per update, 1, 5 or 25 (default: {BATCH_SIZE}, the whole data set, one "
-        "update per epoch; with 1, 25 updates per epoch)",
-    )
-
-
-args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=control_options)
+args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=options.framing4_options)
 
 # Keras loads only now, once every option is known to be good: --help and a refused value answer
 # at once instead of after the 3-second import of TensorFlow.
@@ -85,40 +75,46 @@ X = common.as_time_steps(data_x)
 y = common.one_hot(data_y)
 
 # %% [markdown]
-# ## The model
+# ## The model: the article's code in Keras 3
 # A stateless LSTM, as in framing 1. The difference is the batch: all 25 pairs in one, in
-# alphabetical order (or shuffled, with `--shuffle`).
+# alphabetical order (or shuffled, with `--shuffle`). The `keras.Sequential` and `model.compile`
+# lines are the article's, in Keras 3: copy them with your own X and y and they run as they are.
 
 # %%
 model = keras.Sequential(
     [
-        keras.Input(shape=(X.shape[1], X.shape[2])),
+        keras.Input(shape=(X.shape[1], X.shape[2])),  # (time steps, features); any batch size
         keras.layers.LSTM(UNITS, name="lstm"),
         keras.layers.Dense(y.shape[1], activation="softmax"),
     ]
 )
-# The batches fit(X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE) would make, as a pipeline
-# that Keras runs an epoch at a time (see common.training_dataset).
-train, steps_per_epoch = common.training_dataset(
-    X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE, seed=args.seed
+model.compile(
+    loss="categorical_crossentropy",
+    optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),  # the article's "adam": 0.001
+    metrics=["accuracy"],
 )
-common.compile_model(model, steps_per_epoch)  # cross-entropy, Adam, accuracy; fast: see common.py
 
 # %% [markdown]
 # ## Training
-# `fit` with the article's 5000 epochs of one batch of 25. The loss and accuracy of every epoch
-# come back
-# in `history`; a progress bar shows them as training goes.
+# `fit` with the article's 5000 epochs of one batch of 25 in a fixed order: one weight update per
+# epoch, at Adam's default learning rate 0.001 (`--learning-rate` changes it). The `# plain:` line is the article's call: copy it and it runs as it is. The two lines
+# marked "speed only" train the same steps faster; they change no result. The loss and accuracy
+# of every epoch come back in `history`.
 
 # %%
 order = "shuffled every epoch (demonstration)" if SHUFFLE else "in alphabetical order"
 common.say_if_continuing(args, model)  # in a notebook, a second run of this cell trains further
+updates = args.epochs * (len(X) // BATCH_SIZE)  # weight updates: one per batch
 common.log(
-    args, f"Training: {args.epochs} epochs of {steps_per_epoch} step(s), batch size {BATCH_SIZE}, "
-    f"{UNITS} units, {args.epochs * steps_per_epoch} updates, {order}"
+    args, f"Training: {args.epochs} epochs of {len(X) // BATCH_SIZE} step(s), batch size {BATCH_SIZE}, "
+    f"{UNITS} units, {updates} updates at learning rate {args.learning_rate:g}, {order}"
 )
 start = time.perf_counter()
-# No shuffle= here: fit ignores it for a dataset; the pipeline above keeps the order (or not).
+# plain: history = model.fit(X, y, epochs=args.epochs, batch_size=BATCH_SIZE, shuffle=SHUFFLE)
+# Speed only: the same batches (in order, or reshuffled every epoch with --shuffle) from a
+# tf.data pipeline built once instead of once per epoch, and a whole epoch per call (common.py).
+train, steps_per_epoch = common.training_dataset(X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE, seed=args.seed)
+common.speed_up(model, steps_per_epoch)
 history = model.fit(
     train, epochs=args.epochs, steps_per_epoch=steps_per_epoch,
     callbacks=common.progress(args),  # a progress bar over epochs on stderr; none with --quiet
@@ -131,7 +127,9 @@ common.log(args, f"Training took {train_seconds:.1f} s")
 # ## How well did it learn? And a demonstration: rows of a batch do not share state
 # Accuracy, the predictions in one batch of 25, then each letter alone. For a stateless LSTM the
 # two are the same by construction (each row starts from a zero state), so this line shows how
-# Keras batches work; it is not evidence for the 100%, which the control rows in the README test.
+# Keras batches work; it is not evidence for the 100%, which the control runs test
+# (docs/learning-rate.md, 5 seeds): at learning rate 0.001, 500 full-batch updates and 5000
+# updates of batch size 1 both fall short (20-36%); at 0.01, both reach 96-100%.
 
 # %%
 loss, accuracy = model.evaluate(X, y, batch_size=len(X), verbose=0)
@@ -186,7 +184,7 @@ common.write_json(args, {
     "train_seconds": train_seconds,
     "plot": plotted,  # the numbers drawn, with --plot
     "units": UNITS, "batch_size": BATCH_SIZE, "shuffle": SHUFFLE,
-    "updates": args.epochs * steps_per_epoch,
+    "updates": updates,
     "predictions": {
         "": common.pairs(data_x, common.decode(in_batch)),
         "Test a Random Pattern:": common.pairs(picked_x, picked_letters),

@@ -290,12 +290,15 @@ def pairs(patterns, letters):
 def write_json(args, found):
     """With `--json FILE`, write `found` (what the run measured, a dict) there, atomically.
 
-    Adds the run's settings (script, seed, epochs) so the file says what produced it.
+    Adds the run's settings (script, seed, epochs, learning rate) so the file says what produced it.
     reproduce.py reads these files; the article-format text on stdout is for people.
     """
     if not getattr(args, "json", None):
         return
-    record = {"script": os.path.basename(sys.argv[0]), "seed": args.seed, "epochs": args.epochs, **found}
+    record = {
+        "script": os.path.basename(sys.argv[0]), "seed": args.seed, "epochs": args.epochs,
+        "learning_rate": args.learning_rate, **found,
+    }
 
     def write(partial):
         with open(partial, "w", encoding="utf-8") as file:

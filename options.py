@@ -532,3 +532,23 @@ def pitfalls_options(parser):
             action.help = (f"Adam's learning rate, above 0 and at most {LEARNING_RATE_MAX} (default: "
                            f"{PITFALLS_LEARNING_RATE}, ten times Adam's default, so the small models here "
                            "learn in seconds)")
+
+
+def framing4_options(parser):
+    """04_batch_state.py's controls: --shuffle, --units, --batch-size (defaults: the article's,
+    the script's SHUFFLE, UNITS and BATCH_SIZE). Pass as `parse_args(add_options=...)`."""
+    units, batch_size = 16, 25  # the article's: 04's UNITS and BATCH_SIZE
+    parser.add_argument(
+        "--shuffle", action="store_true",
+        help="demonstration: shuffle the order of the pairs every epoch; with the whole data set "
+        "in one batch this only reorders the terms of a mean (default: off, the article's order)",
+    )
+    parser.add_argument(
+        "--units", type=whole_number(1, 1024, " (a bound: more only runs slower here)"),
+        default=units, help=f"control: LSTM units, 1..1024 (default: {units}, the article's; framing 1 has 32)",
+    )
+    parser.add_argument(
+        "--batch-size", type=int, default=batch_size, choices=[1, 5, 25],  # divisors of 25: no sample dropped
+        help=f"control: samples per update, 1, 5 or 25 (default: {batch_size}, the whole data set, one "
+        "update per epoch; with 1, 25 updates per epoch)",
+    )

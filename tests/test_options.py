@@ -1,5 +1,6 @@
 """options.py: the command line, checked before Keras loads. In process, and as a user runs it."""
 
+import ast
 import contextlib
 import io
 import os
@@ -64,6 +65,35 @@ def test_script_options_are_added_and_checked():
 
     assert options.parse_args("test", epochs=5, add_options=add, argv=["--shuffle"]).shuffle
     assert not options.parse_args("test", epochs=5, add_options=add, argv=[]).shuffle
+
+
+def script_constants(script):
+    """A script's UPPER_CASE constants with literal values, read from its source."""
+    with open(os.path.join(ROOT, script), encoding="utf-8") as file:
+        tree = ast.parse(file.read())
+    return {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id.isupper() and isinstance(node.value, ast.Constant)
+    }
+
+
+def test_framing4_options_default_to_the_scripts_constants_and_check_values(capsys):
+    # 04's controls live in options.py; without an option, the run is the script's own settings.
+    constants = script_constants("04_batch_state.py")
+    args = options.parse_args("test", epochs=5, add_options=options.framing4_options, argv=[])
+    assert (args.shuffle, args.units, args.batch_size) == (
+        constants["SHUFFLE"], constants["UNITS"], constants["BATCH_SIZE"])
+    argv = ["--shuffle", "--units", "32", "--batch-size", "1"]
+    args = options.parse_args("test", epochs=5, add_options=options.framing4_options, argv=argv)
+    assert (args.shuffle, args.units, args.batch_size) == (True, 32, 1)
+    for argv in (["--units", "0"], ["--units", "1025"], ["--batch-size", "2"]):
+        with pytest.raises(SystemExit) as exit_info:
+            options.parse_args("test", epochs=5, add_options=options.framing4_options, argv=argv)
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and argv[0] in err
 
 
 

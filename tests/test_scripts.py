@@ -97,7 +97,7 @@ def test_script_runs_and_prints_the_articles_format(script, tmp_path):
     assert progress == ["1", "2"]
     assert "Epoch" not in proc.stdout
     found = json.loads(target.read_text())
-    assert (found["script"], found["seed"], found["epochs"]) == (script, 7, 2)
+    assert (found["script"], found["seed"], found["epochs"], found["learning_rate"]) == (script, 7, 2, 0.001)
     check_json_agrees_with_the_text(found, parse_output(proc.stdout))
     assert sorted(os.listdir(tmp_path)) == ["found.json", "picture.png"]  # no temporary files
     check_picture(script, picture, found["plot"], parse_output(proc.stdout))
@@ -376,6 +376,21 @@ def test_framing_4_batch_and_alone_recomputed_from_the_saved_model(tmp_path):
         assert common.decode(alone[common.CHAR_TO_INT[letter] : common.CHAR_TO_INT[letter] + 1]) == [out]
     claimed = "yes" if common.decode(in_batch) == common.decode(alone) else "NO"
     assert printed.note("Same predictions in one batch of 25 and one at a time").split(": ")[1].startswith(claimed)
+
+
+def test_framing_4_trains_at_the_learning_rate_asked_and_records_it(tmp_path):
+    # The saved optimizer, not the printed text: its step size and how many updates it made.
+    import keras
+
+    path, target = tmp_path / "framing4.keras", tmp_path / "found.json"
+    argv = ["--epochs", "2", "--batch-size", "1", "--learning-rate", "0.01", "--quiet"]
+    proc = run("04_batch_state.py", *argv, "--save", str(path), "--json", str(target))
+    assert proc.returncode == 0, proc.stderr
+    optimizer = keras.models.load_model(path).optimizer
+    assert float(optimizer.learning_rate) == pytest.approx(0.01)
+    assert int(optimizer.iterations) == 2 * 25  # batch size 1: 25 updates per epoch
+    found = json.loads(target.read_text())
+    assert (found["learning_rate"], found["batch_size"], found["updates"]) == (0.01, 1, 50)
 
 
 def explicit_state_model(loaded, units=16):
