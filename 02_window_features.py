@@ -13,7 +13,11 @@ It got 86.96%. Over 10 seeds (the README's study) the lift is not shown: +0.8 po
 
 import time
 
-import options  # first: reads and checks the command line, before Keras loads
+try:
+    import options  # first: reads and checks the command line, before Keras loads
+except ModuleNotFoundError as error:  # a notebook whose kernel started outside this folder
+    error._render_traceback_ = lambda: ["No module named 'options': start the notebook's kernel in the project's folder, beside options.py"]
+    raise
 
 # Configuration: the article's settings.
 SEQ_LENGTH = 3  # letters per input (the window)

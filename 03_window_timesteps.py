@@ -10,7 +10,11 @@ alphabet as a sequence: its state still starts from zero for every sample.
 
 import time
 
-import options  # first: reads and checks the command line, before Keras loads
+try:
+    import options  # first: reads and checks the command line, before Keras loads
+except ModuleNotFoundError as error:  # a notebook whose kernel started outside this folder
+    error._render_traceback_ = lambda: ["No module named 'options': start the notebook's kernel in the project's folder, beside options.py"]
+    raise
 
 # Configuration: the article's settings.
 SEQ_LENGTH = 3  # letters per input (the window)

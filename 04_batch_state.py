@@ -33,7 +33,11 @@ instead of 16 (--units 32) reach 100% as well (the README's study: 10 seeds, at 
 
 import time
 
-import options  # first: reads and checks the command line, before Keras loads
+try:
+    import options  # first: reads and checks the command line, before Keras loads
+except ModuleNotFoundError as error:  # a notebook whose kernel started outside this folder
+    error._render_traceback_ = lambda: ["No module named 'options': start the notebook's kernel in the project's folder, beside options.py"]
+    raise
 
 # Configuration: the article's settings.
 SEQ_LENGTH = 1  # letters per input

@@ -28,7 +28,11 @@ Neither run needs memory: every target is the letter after the input letter.
 
 import time
 
-import options  # first: reads and checks the command line, before Keras loads
+try:
+    import options  # first: reads and checks the command line, before Keras loads
+except ModuleNotFoundError as error:  # a notebook whose kernel started outside this folder
+    error._render_traceback_ = lambda: ["No module named 'options': start the notebook's kernel in the project's folder, beside options.py"]
+    raise
 
 # Configuration: the article's settings.
 SEQ_LENGTH = 1  # letters per input

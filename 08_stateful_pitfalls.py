@@ -17,7 +17,11 @@ import logging
 import re
 import time
 
-import options  # first: reads and checks the command line, before Keras loads
+try:
+    import options  # first: reads and checks the command line, before Keras loads
+except ModuleNotFoundError as error:  # a notebook whose kernel started outside this folder
+    error._render_traceback_ = lambda: ["No module named 'options': start the notebook's kernel in the project's folder, beside options.py"]
+    raise
 
 # Configuration.
 PATTERN = "AAB"  # repeats; one letter cannot say what follows an A, the state can

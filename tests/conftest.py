@@ -25,32 +25,56 @@ import filelock  # noqa: E402
 import pytest  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def study_row(tmp_path_factory):
-    """`study_row(label, seed=7)`: what reproduce.py's row `label` found for `seed`, as a dict.
+def _shared_folder(tmp_path_factory, name):
+    """A folder for this test session, shared by the xdist workers (each has its own basetemp
+    inside the session's folder)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    folder.mkdir(exist_ok=True)
+    return folder
 
-    Each (row, seed) trains once per test session, whichever test file or xdist worker asks
-    first; the others wait for it and read its JSON. So the article's rows, which several files
-    check from different sides, cost one run each.
+
+@pytest.fixture(scope="session")
+def script_run(tmp_path_factory):
+    """`script_run(script, *args)`: run a numbered script once per test session with `--quiet`,
+    `--save` and `--json`, whichever test file or xdist worker asks first; the others wait for it.
+
+    Returns a namespace: `found` (its JSON), `stdout`, and `model` (the saved model's path).
+    The same arguments in the same order are the same run: the study's rows and the lesson
+    tests that check them from different sides share one training.
     """
+    import hashlib
+    import subprocess
+    import types
+
+    folder = _shared_folder(tmp_path_factory, "script-runs")
+
+    def run(script, *args):
+        args = [str(arg) for arg in args]
+        key = hashlib.sha1(" ".join([script, *args]).encode()).hexdigest()[:16]
+        model, found, stdout = (folder / f"{key}{ending}" for ending in (".keras", ".json", ".out"))
+        with filelock.FileLock(f"{folder / key}.lock"):
+            if not found.exists():
+                proc = subprocess.run(
+                    [sys.executable, os.path.join(ROOT, script), *args, "--quiet",
+                     "--save", str(model), "--json", str(found)],
+                    capture_output=True, text=True, cwd=ROOT, timeout=1800,
+                )
+                assert proc.returncode == 0, f"{script} {' '.join(args)}: {proc.stderr[-3000:]}"
+                stdout.write_text(proc.stdout)
+        return types.SimpleNamespace(found=json.loads(found.read_text()), stdout=stdout.read_text(), model=model)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def study_row(script_run):
+    """`study_row(label, seed=7)`: what reproduce.py's row `label` finds for `seed` (its JSON),
+    from one run per test session (see `script_run`)."""
     import reproduce
 
-    base = tmp_path_factory.getbasetemp()
-    # Under xdist each worker has its own basetemp inside the session's folder: share that one.
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "study-rows"
-    folder.mkdir(exist_ok=True)
-
     def run(label, seed=7):
-        path = folder / f"{label}-{seed}.json".replace("@", "at")
-        with filelock.FileLock(f"{path}.lock"):
-            if not path.exists():
-                row = reproduce.ROWS_BY_LABEL[label]
-                runs = reproduce.run_study([row], [seed], jobs=1, scale=1.0,
-                                           progress=reproduce.Progress(1, stream=io.StringIO()))
-                path.write_text(json.dumps(runs[label]))
-            found = json.loads(path.read_text())
-        if isinstance(found, str):  # the script refused to run on this backend
-            raise AssertionError(f"row {label} refused: {found}")
-        return found[0]
+        row = reproduce.ROWS_BY_LABEL[label]
+        return script_run(row.script, *row.args, "--seed", seed, "--epochs", row.epochs).found
 
     return run

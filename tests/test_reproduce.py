@@ -558,11 +558,10 @@ ARTICLE_ROWS = ["1", "2", "3", "4", "5", "6"]
 
 
 @pytest.fixture(scope="module")
-def article_runs():
-    """The article's six framings at its settings and seed, as reproduce.py runs them."""
-    rows = [ROWS_BY_LABEL[label] for label in ARTICLE_ROWS]
-    runs = reproduce.run_study(rows, [7], jobs=1, scale=1.0, progress=reproduce.Progress(6, stream=io.StringIO()))
-    return {label: found for label, (found,) in runs.items()}
+def article_runs(study_row):
+    """The article's six framings at its settings and seed, as reproduce.py runs them (one run
+    each per test session, shared with the lesson tests: see conftest.study_row)."""
+    return {label: study_row(label, 7) for label in ARTICLE_ROWS}
 
 
 @pytest.mark.slow

@@ -110,9 +110,13 @@ def test_all_starts_and_repeated_letters_recomputed_from_the_saved_model(tmp_pat
 # of the two ways to train, asserted on the trained model and recomputed from it. docs/framing5.md
 # has the same figures for seeds 7..11; the claims below are the ones that held on all five.
 @pytest.fixture(scope="module")
-def article_and_random_start(tmp_path_factory):
-    return {name: run_05(tmp_path_factory.mktemp(name), *args)
-            for name, args in (("article", ()), ("random_start", ("--random-start",)))}
+def article_and_random_start(script_run):
+    """Rows 5 and 5r of the study at seed 7 (one run each per test session: conftest.script_run)."""
+    import keras
+
+    runs = {"article": script_run("05_stateful.py", "--seed", 7, "--epochs", 300),
+            "random_start": script_run("05_stateful.py", "--random-start", "--seed", 7, "--epochs", 300)}
+    return {name: (run.found, parse_output(run.stdout), keras.models.load_model(run.model)) for name, run in runs.items()}
 
 
 @pytest.mark.slow
