@@ -552,3 +552,43 @@ def framing4_options(parser):
         help=f"control: samples per update, 1, 5 or 25 (default: {batch_size}, the whole data set, one "
         "update per epoch; with 1, 25 updates per epoch)",
     )
+
+
+# 07_stateful_memory.py
+MEMORY_PATTERN = "AAAABBBCCD"  # --pattern: the repeating pattern
+MEMORY_PATTERN_MAX = 100  # letters a --pattern may have
+MEMORY_BPTT = 5  # --bptt: time steps per batch of the truncated-backprop rows
+MEMORY_STREAMS = 4  # --streams: parallel streams, the rows of a batch, in the layout rows
+
+
+def pattern_letters(text):
+    """argparse type: a pattern of 2..MEMORY_PATTERN_MAX letters A-Z (either case), upper-cased."""
+    upper = text.strip().upper()
+    if not 2 <= len(upper) <= MEMORY_PATTERN_MAX or any(char not in ALPHABET for char in upper):
+        raise argparse.ArgumentTypeError(f"expected 2 to {MEMORY_PATTERN_MAX} letters A-Z, got {text!r}")
+    return upper
+
+
+def memory_options(parser):
+    """07_stateful_memory.py's own options: --pattern, --bptt, --streams."""
+    parser.add_argument("--pattern", type=pattern_letters, default=MEMORY_PATTERN,
+                        help=f"the repeating pattern, 2 to {MEMORY_PATTERN_MAX} letters A-Z (default: {MEMORY_PATTERN})")
+    parser.add_argument("--bptt", type=positive_int, default=MEMORY_BPTT,
+                        help=f"time steps per batch of the truncated-backprop rows (default: {MEMORY_BPTT})")
+    parser.add_argument("--streams", type=positive_int, default=MEMORY_STREAMS,
+                        help=f"parallel streams in a batch of the layout rows, 2 or more (default: {MEMORY_STREAMS})")
+
+
+def memory_check(repeats, updates_max):
+    """07's check of values that depend on each other, for `parse_args(check=...)`: the stream is
+    `repeats` periods of the pattern, and no row may train more than `updates_max` updates."""
+    def check(args):
+        pairs = len(args.pattern) * repeats
+        if args.epochs * pairs > updates_max:
+            return (f"argument --epochs: {args.epochs} passes of {pairs} letters is more than {updates_max} "
+                    "updates per row (a bound against runs that would never end)")
+        if args.streams < 2 or pairs < 2 * args.streams * args.bptt:
+            return (f"argument --streams/--bptt: need 2 or more streams and two batches of {args.streams} x "
+                    f"{args.bptt} letters in the stream's {pairs} pairs")
+        return None
+    return check

@@ -206,8 +206,9 @@ def grid(path, title, history, all_x, right, held_out=(), subtitle=""):
 
 def memory(path, title, rows):
     """07: two bar charts, a bar per row: accuracy on the stream (with a tick at the best a model
-    reading that many letters can do) and cross-entropy on the stream (log scale). `rows` are
-    dicts with "row", "kind" (stateless, stateful or control), "accuracy", "best_possible", "loss"."""
+    reading that many letters can do, and a diamond at a stateful row's mid-pattern probe) and
+    cross-entropy on the stream (log scale). `rows` are dicts with "row", "kind" (stateless,
+    stateful or control), "accuracy", "best_possible", "loss", "probe_accuracy" (None: no probe)."""
     from matplotlib.patches import Patch
 
     figure = _figure(12.5, 4.8)
@@ -219,6 +220,9 @@ def memory(path, title, rows):
     accuracy_axes.bar_label(bars, labels=[f"{row['accuracy']:.2f}%" for row in rows], padding=3)
     best_ticks = accuracy_axes.scatter([row["best_possible"] for row in rows], numbers, marker="|", s=500,
                                        color="black", zorder=3)
+    probed = [(n, row["probe_accuracy"]) for n, row in zip(numbers, rows) if row.get("probe_accuracy") is not None]
+    probe_marks = accuracy_axes.scatter([p for _, p in probed], [n for n, _ in probed], marker="D", s=45,
+                                        facecolor="white", edgecolor="black", zorder=4)
     accuracy_axes.set_yticks(numbers, [f"{n}. {row['row']}" for n, row in zip(numbers, rows)])
     accuracy_axes.invert_yaxis()  # row 1 at the top, as in the table
     accuracy_axes.set(xlim=(0, 118), xlabel="accuracy on the stream, read from a reset (%)")
@@ -229,11 +233,12 @@ def memory(path, title, rows):
     figure.suptitle(title)
     handles = [Patch(color=c, label=k) for k, c in
                zip(("stateless", "stateful", "stateful, wrong layout"), colors.values())]
-    figure.legend(handles=[*handles, best_ticks], labels=[*(h.get_label() for h in handles),
-                  "at best, reading that many letters"], loc="outside lower center", ncols=4)
+    figure.legend(handles=[*handles, best_ticks, probe_marks],
+                  labels=[*(h.get_label() for h in handles), "at best, reading that many letters",
+                          "read from a reset in mid-pattern (probe)"], loc="outside lower center", ncols=5)
     _save(figure, path)
     return {"rows": [row["row"] for row in rows], "accuracy": [row["accuracy"] for row in rows],
-            "loss": [row["loss"] for row in rows]}
+            "loss": [row["loss"] for row in rows], "probe_accuracy": [row.get("probe_accuracy") for row in rows]}
 
 
 def study(rows, runs, path, subtitle):
