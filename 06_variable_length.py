@@ -284,6 +284,9 @@ if args.stateful:
         verbose=0,
     )
     model.set_weights(twin.get_weights())  # the trained weights, into the stateful model
+    # Its own optimizer never ran: build it (moments at zero), so that --save writes a complete
+    # model and keras.models.load_model does not warn about missing optimizer variables.
+    model.optimizer.build(model.trainable_variables)
     train_seconds = time.perf_counter() - start
     common.log(args, f"Training took {train_seconds:.1f} s")
 
