@@ -291,7 +291,7 @@ if args.stateful:
     common.log(args, f"Training took {train_seconds:.1f} s")
 
 # %% [markdown]
-# ### How well did the stateful LSTM learn?
+# ## How well did the stateful LSTM learn?
 # The same figures as the padded model's, each prediction read after the last letter of a run
 # fed from a reset: on the 1000 training runs, on the 114 distinct runs once each (no padding:
 # all 114 stay different), and with `--hold-out` on the 8 runs it never saw.
