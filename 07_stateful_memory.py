@@ -39,7 +39,11 @@ import math
 import sys
 import time
 
-import options  # first: reads and checks the command line, before Keras loads
+try:
+    import options  # first: reads and checks the command line, before Keras loads
+except ModuleNotFoundError as error:  # a notebook whose kernel started outside this folder
+    error._render_traceback_ = lambda: ["No module named 'options': start the notebook's kernel in the project's folder, beside options.py"]
+    raise
 
 # Configuration. --pattern (AAAABBBCCD), --bptt (5) and --streams (4): options.memory_options.
 REPEATS = 20  # times the pattern repeats in the stream

@@ -592,3 +592,31 @@ def memory_check(repeats, updates_max):
                     f"{args.bptt} letters in the stream's {pairs} pairs")
         return None
     return check
+
+
+def framing6_options(parser):
+    """06_variable_length.py's own options: two controls and the stateful variant."""
+    parser.add_argument(
+        "--hold-out", action="store_true",
+        help="control: never train on the 8 inputs of HELD_OUT in 06_variable_length.py (DEF, DEFG, "
+        "IJK, IJKL, NOP, NOPQ, STU, STUV) and report the accuracy on them (default: off, the article's "
+        "run trains on every input it draws)",
+    )
+    parser.add_argument(
+        "--shift-codes", action="store_true",
+        help="control: code the letters A=1/26 .. Z=26/26, so the padding 0 is no letter "
+        "(default: off, the article's A=0/26 .. Z=25/26, where padding looks like 'A')",
+    )
+    parser.add_argument(
+        "--stateful", action="store_true",
+        help="instead of the article's padded model, a stateful LSTM fed each run one letter at a "
+        "time from a reset, no padding (default: off, the article's padded model)",
+    )
+
+
+def framing6_check(args):
+    """What is wrong with 06_variable_length.py's options together (one line), or None."""
+    if args.stateful and args.shift_codes:
+        return ("--shift-codes moves the letters' codes away from the padding, and --stateful "
+                "pads nothing: use one or the other")
+    return None
