@@ -201,7 +201,7 @@ def training_dataset(x, y, batch_size, shuffle, seed):
     `steps_per_execution=steps_per_epoch` in `compile`, one call runs a whole epoch of steps,
     and `jit_compile=True` has XLA fuse each step. The steps themselves are unchanged: same
     batches, reshuffled every epoch when `shuffle` is true, as `fit` does with arrays.
-    `compile_model` below sets the two compile options.
+    `speed_up` below sets the two compile options.
 
     Stateful models need every batch to be full (their batch size is part of the model), so the
     last partial batch is dropped when `len(x)` is not a multiple of `batch_size`.
@@ -240,35 +240,6 @@ def speed_up(model, steps_per_execution):
     # compile() leaves these unbuilt; reset them in case the model already ran, so the new
     # settings apply from the next call of fit, evaluate or predict.
     model.train_function = model.test_function = model.predict_function = None
-
-
-def compile_model(model, steps_per_epoch, loss="categorical_crossentropy", metrics=("accuracy",)):
-    """Compile as the article does (categorical cross-entropy, Adam, accuracy), made fast.
-
-    `loss` and `metrics` are the article's by default; any others Keras takes work too (for a
-    numeric series, `loss="mse", metrics=()`).
-
-    `steps_per_execution=steps_per_epoch` runs a whole epoch of the `training_dataset` pipeline
-    in one call into TensorFlow instead of one call per step; `jit_compile=True` has XLA
-    compile each training step (Keras leaves XLA off on a CPU-only machine unless asked; true of
-    the CPU build of TensorFlow this project installs, and of a GPU-less machine). Both
-    change how the steps run, not which steps run. The cost: XLA's compiler raises peak
-    memory by about 130-160 MiB (see the README's Speed section).
-    """
-    if keras.backend.backend() == "torch":
-        # Keras's PyTorch defaults: one eager step per call. Keras refuses steps_per_execution > 1
-        # on PyTorch, and jit_compile=True there means torch.compile, which costs 20-40 s per
-        # model here and pays back only on framing 6's long run (see the README).
-        steps_per_epoch, jit = 1, False
-    else:  # TensorFlow (XLA) and JAX (always compiled)
-        steps_per_epoch, jit = steps_per_epoch, True
-    model.compile(
-        loss=loss,
-        optimizer="adam",
-        metrics=list(metrics),
-        steps_per_execution=steps_per_epoch,
-        jit_compile=jit,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
