@@ -487,24 +487,6 @@ def write_atomically(path, write):
         finally:
             if os.path.exists(partial):
                 os.remove(partial)
-    suffix = os.path.splitext(path)[1]
-    fd, partial = tempfile.mkstemp(suffix=suffix, dir=os.path.dirname(os.path.abspath(path)))
-    os.close(fd)
-    # Ctrl-C is ignored for the second this takes, so it cannot strand the temporary file.
-    # (Signal handlers can only be set from the main thread: a notebook may run us elsewhere.)
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main_thread else None
-    try:
-        write(partial)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(partial, 0o666 & ~umask)  # mkstemp made it private; give it the usual mode
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
-        if main_thread:
-            signal.signal(signal.SIGINT, previous)
 
 
 # ---------------------------------------------------------------------------------------------
