@@ -24,13 +24,13 @@ ROOT = os.path.dirname(HERE)
 def run(jobs, extra):
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "reproduce.py"), "--jobs", str(jobs), *extra],
+        [sys.executable, os.path.join(ROOT, "reproduce.py"), "--markdown", "--jobs", str(jobs), *extra],
         capture_output=True, text=True, cwd=ROOT,
     )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"bench/jobs.py: reproduce.py --jobs {jobs} failed: {proc.stderr.strip()[-500:]}")
-    # The accuracies in the table, row by row: "| 1 | ... | 84.00% | 88.00% | ..." -> ("1", "88.00%").
+    # The accuracies in the Markdown table, row by row: "| 1 | ... | 84.00% | 88.00% | ..." -> ("1", "88.00%").
     figures = re.findall(r"^\| (\S+) \|[^|]*\|[^|]*\| ([\d.]+%|not run) \|", proc.stdout, re.MULTILINE)
     return seconds, figures, proc.stdout
 
