@@ -53,7 +53,8 @@ y = common.one_hot(data_y)
 # ## The model: the article's code in Keras 3
 # One LSTM layer reads the single time step; a softmax layer scores the 26 letters. The
 # `keras.Sequential` and `model.compile` lines are the article's, in Keras 3: copy them with your
-# own X and y and they run as they are.
+# own X and y and they run without this
+# project (put numbers in place of `args.epochs` and `args.learning_rate`).
 
 # %%
 model = keras.Sequential(

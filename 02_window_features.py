@@ -56,7 +56,8 @@ y = common.one_hot(data_y)
 # ## The model: the article's code in Keras 3
 # The same LSTM, but its one time step now carries three features: the whole window at once. The
 # `keras.Sequential` and `model.compile` lines are the article's, in Keras 3: copy them with your
-# own X and y and they run as they are.
+# own X and y and they run without this
+# project (put numbers in place of `args.epochs` and `args.learning_rate`).
 
 # %%
 model = keras.Sequential(

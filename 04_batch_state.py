@@ -82,7 +82,8 @@ y = common.one_hot(data_y)
 # ## The model: the article's code in Keras 3
 # A stateless LSTM, as in framing 1. The difference is the batch: all 25 pairs in one, in
 # alphabetical order (or shuffled, with `--shuffle`). The `keras.Sequential` and `model.compile`
-# lines are the article's, in Keras 3: copy them with your own X and y and they run as they are.
+# lines are the article's, in Keras 3: copy them with your own X and y and they run without this
+# project (put numbers in place of `args.epochs` and `args.learning_rate`).
 
 # %%
 model = keras.Sequential(

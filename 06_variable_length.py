@@ -88,7 +88,8 @@ else:
 # ## The model and its training: the article's code in Keras 3
 # A stateless LSTM over 5 time steps; the padding puts the last letter of every run at the last
 # step. The `keras.Sequential`, `model.compile` and `# plain: model.fit(...)` lines are the
-# article's, in Keras 3: copy them with your own X and y and they run as they are. The lines
+# article's, in Keras 3: copy them with your own X and y and they run without this
+# project (put numbers in place of `args.epochs` and `args.learning_rate`). The lines
 # marked "speed only" train the same steps several times faster; they change no result.
 # (With `--stateful` the model is built but not trained: the stateful section trains its own.)
 

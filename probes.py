@@ -14,9 +14,9 @@ import common
 ALPHABET = common.ALPHABET
 PASS = len(ALPHABET) - 1  # 25 inputs A..Y per pass over the alphabet, as in training
 # The split of the all-starts score: the first FIRST_STEPS steps after a reset against the rest.
-# Three, because a model that reads letters starts from a zero state that says nothing about the
-# letter: the seed-8 walk from 'A' went wrong for two or three letters, then followed
-# them. "per_step" in `all_starts` gives every step, so the choice can be checked, not trusted.
+# Three, because the seed-8 walk from 'A' went wrong for two or three letters, then
+# followed them (a model that read only the letter would need no state at step 1: a weak start
+# means it leans on the letters before). "per_step" in `all_starts` gives every step, so the choice can be checked, not trusted.
 FIRST_STEPS = 3
 REPEATS = 24  # a letter fed this many times from a reset: steps 1..24, the probe's steps
 
