@@ -208,8 +208,13 @@ class Options(argparse.Namespace):
 
 
 def in_notebook():
-    """True inside a Jupyter (IPython) kernel: the scripts' `# %%` cells run there too."""
-    return "ipykernel" in sys.modules
+    """True inside a running Jupyter (IPython) kernel: the scripts' `# %%` cells run there too.
+
+    A kernel has an IPython shell; a process that merely imported ipykernel (a test runner that
+    also drives notebooks) has none, and its command line counts."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if "ipykernel" in sys.modules and ipython is not None else None
+    return shell is not None and "ipykernel" in type(shell).__module__
 
 
 def parse_args(description, epochs, min_letters=1, add_options=None, argv=None, epochs_note="the article's",

@@ -50,7 +50,7 @@ def test_framing_4_at_batch_size_1_falls_short_with_the_same_updates_at_adams_de
     # the shortfall is how far 5000 small steps move the weights, not batch size 1 as such.
     for default, faster in zip(lesson_runs["4-b1"], lesson_runs["4-b1-lr01"]):
         assert faster["learning_rate"] == 0.01 and faster["updates"] == 5000
-        assert faster["accuracy"] >= 96.0 > default["accuracy"]
+        assert round(faster["accuracy"], 2) >= 96.0 > round(default["accuracy"], 2)  # 24 of 25 is 95.99999...
 
 
 def test_framing_6_held_out_inputs_are_scored_apart_from_the_training_samples(study_row):
