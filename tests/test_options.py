@@ -203,8 +203,24 @@ def test_plot_option_takes_a_png_path(tmp_path):
     assert options.parse_args("test", epochs=5, argv=[]).plot is None  # nothing unless asked
 
 
-def test_in_a_notebook_the_kernels_command_line_is_ignored(monkeypatch):
+def fake_kernel(monkeypatch, running=True):
+    """ipykernel imported, and (if `running`) an IPython shell of the kind a Jupyter kernel runs."""
+    shell = type("ZMQInteractiveShell", (), {"__module__": "ipykernel.zmqshell"})
+    ipython = types.ModuleType("IPython")
+    ipython.get_ipython = (lambda: shell()) if running else (lambda: None)
     monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
+
+
+def test_a_process_that_only_imported_ipykernel_keeps_its_command_line(monkeypatch):
+    # A test runner that also drives notebooks imports ipykernel but runs no kernel.
+    fake_kernel(monkeypatch, running=False)
+    assert not options.in_notebook()  # so a script it runs reads its own sys.argv
+
+
+def test_in_a_notebook_the_kernels_command_line_is_ignored(monkeypatch):
+    fake_kernel(monkeypatch)
+    assert options.in_notebook()
     monkeypatch.setattr(sys, "argv", ["ipykernel_launcher.py", "-f", "/tmp/kernel-1.json"])
     previous = signal.getsignal(signal.SIGINT)
     args = options.parse_args("test", epochs=5)
