@@ -35,13 +35,17 @@ def _shared_folder(tmp_path_factory, name):
 
 
 @pytest.fixture(scope="session")
-def script_run(tmp_path_factory):
-    """`script_run(script, *args)`: run a numbered script once per test session with `--quiet`,
-    `--save` and `--json`, whichever test file or xdist worker asks first; the others wait for it.
+def script_runs(tmp_path_factory):
+    """`script_runs([(script, *args), ...])`: run each numbered script once per test session with
+    `--quiet`, `--save` and `--json`, whichever test file or xdist worker asks first, and return
+    what each run found, in the order asked.
 
-    Returns a namespace: `found` (its JSON), `stdout`, and `model` (the saved model's path).
-    The same arguments in the same order are the same run: the study's rows and the lesson
-    tests that check them from different sides share one training.
+    The same arguments in the same order are the same run: the study's rows and the lesson tests
+    that check them from different sides share one training. Two workers that ask for the same
+    runs at once split them: each takes, in the order given, the next run nobody has started,
+    and only then waits for the runs the other worker is still training (so list the long ones
+    first). Each result is a namespace: `found` (its JSON), `stdout`, and `model` (the saved
+    model's path).
     """
     import hashlib
     import subprocess
@@ -49,32 +53,107 @@ def script_run(tmp_path_factory):
 
     folder = _shared_folder(tmp_path_factory, "script-runs")
 
-    def run(script, *args):
-        args = [str(arg) for arg in args]
-        key = hashlib.sha1(" ".join([script, *args]).encode()).hexdigest()[:16]
-        model, found, stdout = (folder / f"{key}{ending}" for ending in (".keras", ".json", ".out"))
-        with filelock.FileLock(f"{folder / key}.lock"):
-            if not found.exists():
-                proc = subprocess.run(
-                    [sys.executable, os.path.join(ROOT, script), *args, "--quiet",
-                     "--save", str(model), "--json", str(found)],
-                    capture_output=True, text=True, cwd=ROOT, timeout=1800,
-                )
-                assert proc.returncode == 0, f"{script} {' '.join(args)}: {proc.stderr[-3000:]}"
-                stdout.write_text(proc.stdout)
-        return types.SimpleNamespace(found=json.loads(found.read_text()), stdout=stdout.read_text(), model=model)
+    def paths(request):
+        key = hashlib.sha1(" ".join(request).encode()).hexdigest()[:16]
+        return folder / f"{key}.lock", *(folder / f"{key}{ending}" for ending in (".keras", ".json", ".out"))
+
+    def train(request):  # called with the run's lock held
+        _, model, found, stdout = paths(request)
+        if found.exists():
+            return
+        script, *args = request
+        proc = subprocess.run(
+            [sys.executable, os.path.join(ROOT, script), *args, "--quiet",
+             "--save", str(model), "--json", str(found)],
+            capture_output=True, text=True, cwd=ROOT, timeout=1800,
+        )
+        assert proc.returncode == 0, f"{script} {' '.join(args)}: {proc.stderr[-3000:]}"
+        stdout.write_text(proc.stdout)
+
+    def run(requests):
+        requests = [tuple(str(part) for part in request) for request in requests]
+        waiting = list(dict.fromkeys(requests))
+        while waiting:
+            for request in waiting:
+                lock = filelock.FileLock(paths(request)[0])
+                try:
+                    lock.acquire(timeout=0)  # free: nobody is training it, or it is done
+                except filelock.Timeout:
+                    continue  # the other worker is training it: take the next one
+                break
+            else:  # all of them are being trained elsewhere: wait for the first
+                request = waiting[0]
+                lock = filelock.FileLock(paths(request)[0])
+                lock.acquire()
+            try:
+                train(request)
+            finally:
+                lock.release()
+            waiting.remove(request)
+        results = []
+        for request in requests:
+            _, model, found, stdout = paths(request)
+            results.append(types.SimpleNamespace(found=json.loads(found.read_text()), stdout=stdout.read_text(), model=model))
+        return results
 
     return run
 
 
 @pytest.fixture(scope="session")
-def study_row(script_run):
-    """`study_row(label, seed=7)`: what reproduce.py's row `label` finds for `seed` (its JSON),
-    from one run per test session (see `script_run`)."""
+def script_run(script_runs):
+    """`script_run(script, *args)`: one run of `script_runs`."""
+    return lambda script, *args: script_runs([(script, *args)])[0]
+
+
+@pytest.fixture(scope="session")
+def study_rows(script_runs):
+    """`study_rows([(label, seed), ...])`: what reproduce.py's row `label` finds for `seed` (its
+    JSON), for each pair, from one run per test session (see `script_runs`)."""
     import reproduce
 
-    def run(label, seed=7):
-        row = reproduce.ROWS_BY_LABEL[label]
-        return script_run(row.script, *row.args, "--seed", seed, "--epochs", row.epochs).found
+    def run(pairs):
+        rows = [(reproduce.ROWS_BY_LABEL[label], seed) for label, seed in pairs]
+        return [run.found for run in script_runs([(row.script, *row.args, "--seed", seed, "--epochs", row.epochs)
+                                                   for row, seed in rows])]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def study_row(study_rows):
+    """`study_row(label, seed=7)`: one row of `study_rows`."""
+    return lambda label, seed=7: study_rows([(label, seed)])[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Two workers, finishing together (pytest.ini: --dist loadgroup --no-loadscope-reorder)
+# ---------------------------------------------------------------------------------------------
+SHARED_RUNS = {"script_runs", "script_run", "study_rows", "study_row"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Hand tests to the workers one at a time, the long ones first, so that no worker is left
+    with a long test while the other has nothing to do.
+
+    - A test file's own module fixture (a script run that several tests read) is computed once
+      only if its tests go to one worker: the tests of a file that use its module fixtures get
+      one xdist group. Module fixtures built on the
+      shared runs above are left ungrouped: a worker that needs them trains whichever of them
+      nobody has started (see `script_runs`).
+    - Order: tests marked `slow` (full settings), then `long` (a minute-long script or several
+      scripts) and the groups (a script run that several tests read), then the rest, each in
+      the order collected; a group's tests keep together, at its first test's place.
+    """
+    group_of, rank = {}, {}
+    for item in items:
+        for name in item.fixturenames:
+            definitions = item._fixtureinfo.name2fixturedefs.get(name)
+            if definitions and definitions[-1].scope == "module" and not SHARED_RUNS & set(definitions[-1].argnames):
+                group_of[item] = f"{item.module.__name__} module fixtures"  # one group per file
+        if item in group_of:
+            item.add_marker(pytest.mark.xdist_group(group_of[item]))
+        own = 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("long") or item in group_of else 2
+        key = group_of.get(item, item.nodeid)
+        rank[key] = min(rank.get(key, own), own)
+    items.sort(key=lambda item: rank[group_of.get(item, item.nodeid)])

@@ -4,9 +4,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 
+@pytest.mark.long
 def test_bench_runs_both_sides_and_says_it_was_scaled():
     proc = subprocess.run(
         [sys.executable, os.path.join(ROOT, "bench", "run.py"), "--scale", "0.01", "--framings", "1", "5"],
@@ -28,6 +31,7 @@ def test_bench_refuses_a_scale_out_of_range():
     assert "--scale" in proc.stderr
 
 
+@pytest.mark.long
 def test_jobs_bench_times_both_sides_and_checks_they_agree():
     proc = subprocess.run(
         [sys.executable, os.path.join(ROOT, "bench", "jobs.py"), "--jobs", "2", "--", "--rows", "1", "5", "--epoch-scale", "0.01"],

@@ -12,11 +12,13 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def lesson_runs(study_row):
-    """Rows 1, 1@2000, 4-b1, 4-b1-lr01, 5 and 5r for seeds 7 and 8, as reproduce.py runs them
-    (one run each per test session, shared with the other files: see conftest.study_row)."""
-    labels = ["1", "1@2000", "4-b1", "4-b1-lr01", "5", "5r"]
-    return {label: [study_row(label, seed) for seed in SEEDS] for label in labels}
+def lesson_runs(study_rows):
+    """Rows 1@2000, 1, 5, 5r, 4-b1 and 4-b1-lr01 (the longest first) for seeds 7 and 8, as
+    reproduce.py runs them (one run each per test session, shared with the other files and
+    split between the workers: see conftest.script_runs)."""
+    labels = ["1@2000", "1", "5", "5r", "4-b1", "4-b1-lr01"]
+    found = iter(study_rows([(label, seed) for label in labels for seed in SEEDS]))
+    return {label: [next(found) for _ in SEEDS] for label in labels}
 
 
 def test_framing_5_as_the_article_trains_it_counts_steps_instead_of_reading(lesson_runs):

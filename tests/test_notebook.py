@@ -38,6 +38,7 @@ def test_each_script_is_a_percent_notebook_with_prose_between_its_sections(scrip
     assert cells_code == script_code
 
 
+@pytest.mark.long
 @pytest.mark.parametrize("script", ["01_naive_one_char.py", "05_stateful.py"])
 def test_script_runs_cell_by_cell_in_a_jupyter_kernel(script, monkeypatch, tmp_path):
     """Executed as a notebook (the article's default settings: the kernel's command line is not
@@ -84,6 +85,7 @@ def stdout_of(cells):
                    if o.get("name") == "stdout")
 
 
+@pytest.mark.long
 def test_options_set_in_a_notebook_are_checked_and_a_new_seed_makes_that_seeds_run(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     notebook = jupytext.read(os.path.join(ROOT, "01_naive_one_char.py"), fmt="py:percent")

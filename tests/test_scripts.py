@@ -149,6 +149,7 @@ def test_quiet_prints_only_accuracy_and_predictions(script):
     assert len(lines) == 1 + predictions + headers + len(result.notes)
 
 
+@pytest.mark.long
 def test_same_seed_same_output():
     first = run("03_window_timesteps.py", "--epochs", "20", "--seed", "3", "--quiet")
     second = run("03_window_timesteps.py", "--epochs", "20", "--seed", "3", "--quiet")
