@@ -15,6 +15,31 @@ for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREA
     os.environ.setdefault(_name, "1")
 
 
+def pytest_configure(config):
+    """The suite runs the same scripts, so the same XLA steps, over a hundred times: each script
+    process would compile its steps afresh (2.4 s for fit's first epoch, 0.6 s each for evaluate
+    and predict). TensorFlow's persistent cache keeps them on disk for this session; a later
+    process with the same step loads it instead (the same compiled code, so the same numbers).
+    On such a load TensorFlow logs two harmless ERROR lines (it tries a text format first, and
+    names two tuning flags as missing CPU features), so TensorFlow's C++ log is off in the
+    suite: only FATAL lines would show. Set by the first process (the xdist controller), so
+    the workers and every script they start share one cache; removed at the end."""
+    if "PYTEST_XDIST_WORKER" in os.environ or "TF_XLA_FLAGS" in os.environ:
+        return  # a worker (it inherited the controller's), or the shell set its own flags
+    import tempfile
+
+    config._xla_cache = tempfile.mkdtemp(prefix="xla-cache-")
+    os.environ["TF_XLA_FLAGS"] = f"--tf_xla_persistent_cache_directory={config._xla_cache}"
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+
+
+def pytest_unconfigure(config):
+    import shutil
+
+    if getattr(config, "_xla_cache", None):
+        shutil.rmtree(config._xla_cache, ignore_errors=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Runs of the study's rows at full settings, shared by every test file and both workers
 # ---------------------------------------------------------------------------------------------
@@ -35,17 +60,18 @@ def _shared_folder(tmp_path_factory, name):
 
 
 @pytest.fixture(scope="session")
-def script_runs(tmp_path_factory):
+def script_runs(tmp_path_factory, pytestconfig):
     """`script_runs([(script, *args), ...])`: run each numbered script once per test session with
     `--quiet`, `--save` and `--json`, whichever test file or xdist worker asks first, and return
     what each run found, in the order asked.
 
     The same arguments in the same order are the same run: the study's rows and the lesson tests
     that check them from different sides share one training. Two workers that ask for the same
-    runs at once split them: each takes, in the order given, the next run nobody has started,
-    and only then waits for the runs the other worker is still training (so list the long ones
-    first). Each result is a namespace: `found` (its JSON), `stdout`, and `model` (the saved
-    model's path).
+    runs at once split them: each takes, in the order given, the next run nobody has started.
+    A worker left waiting for runs the other one is training trains, meanwhile, a run that a
+    later test of this session will need (`STUDY_ROWS` of the test files, gathered below), so
+    neither sits idle. Each result is a namespace: `found` (its JSON), `stdout`, and `model`
+    (the saved model's path).
     """
     import hashlib
     import subprocess
@@ -70,26 +96,32 @@ def script_runs(tmp_path_factory):
         assert proc.returncode == 0, f"{script} {' '.join(args)}: {proc.stderr[-3000:]}"
         stdout.write_text(proc.stdout)
 
-    def run(requests):
-        requests = [tuple(str(part) for part in request) for request in requests]
-        waiting = list(dict.fromkeys(requests))
-        while waiting:
-            for request in waiting:
-                lock = filelock.FileLock(paths(request)[0])
-                try:
-                    lock.acquire(timeout=0)  # free: nobody is training it, or it is done
-                except filelock.Timeout:
-                    continue  # the other worker is training it: take the next one
-                break
-            else:  # all of them are being trained elsewhere: wait for the first
-                request = waiting[0]
-                lock = filelock.FileLock(paths(request)[0])
-                lock.acquire()
+    def train_one_nobody_has_started(requests):
+        """Train the first of `requests` that no process has started; False if there is none."""
+        for request in requests:
+            if paths(request)[2].exists():
+                continue
+            lock = filelock.FileLock(paths(request)[0])
+            try:
+                lock.acquire(timeout=0)
+            except filelock.Timeout:
+                continue  # the other worker is training it
             try:
                 train(request)
             finally:
                 lock.release()
-            waiting.remove(request)
+            return True
+        return False
+
+    def run(requests):
+        requests = [tuple(str(part) for part in request) for request in requests]
+        while train_one_nobody_has_started(requests):
+            pass
+        for request in requests:  # the rest are done or being trained elsewhere
+            while not paths(request)[2].exists() and train_one_nobody_has_started(getattr(pytestconfig, "_later_runs", [])):
+                pass  # trained one a later test needs while the other worker finishes this one
+            with filelock.FileLock(paths(request)[0]):
+                train(request)  # nothing to do unless the other worker failed
         results = []
         for request in requests:
             _, model, found, stdout = paths(request)
@@ -97,6 +129,27 @@ def script_runs(tmp_path_factory):
         return results
 
     return run
+
+
+def study_requests(pairs):
+    """(label, seed) pairs of reproduce.py's rows as `script_runs` requests."""
+    import reproduce
+
+    rows = [(reproduce.ROWS_BY_LABEL[label], seed) for label, seed in pairs]
+    return [(row.script, *row.args, "--seed", seed, "--epochs", row.epochs) for row, seed in rows]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    """The shared runs this session's tests will ask for: `STUDY_ROWS[fixture]` of each test
+    file, for the fixtures its selected tests use (longest first, as each file lists them)."""
+    later = {}
+    for item in session.items:
+        shared = getattr(getattr(item, "module", None), "STUDY_ROWS", {})
+        for name in item.fixturenames:
+            for request in study_requests(shared.get(name, [])):
+                later[tuple(str(part) for part in request)] = True
+    session.config._later_runs = list(later)
 
 
 @pytest.fixture(scope="session")
@@ -109,14 +162,7 @@ def script_run(script_runs):
 def study_rows(script_runs):
     """`study_rows([(label, seed), ...])`: what reproduce.py's row `label` finds for `seed` (its
     JSON), for each pair, from one run per test session (see `script_runs`)."""
-    import reproduce
-
-    def run(pairs):
-        rows = [(reproduce.ROWS_BY_LABEL[label], seed) for label, seed in pairs]
-        return [run.found for run in script_runs([(row.script, *row.args, "--seed", seed, "--epochs", row.epochs)
-                                                   for row, seed in rows])]
-
-    return run
+    return lambda pairs: [run.found for run in script_runs(study_requests(pairs))]
 
 
 @pytest.fixture(scope="session")

@@ -11,14 +11,25 @@ SEEDS = [7, 8]
 pytestmark = pytest.mark.slow
 
 
+# The runs the tests below read, longest first (conftest.script_runs: one run each per session,
+# shared with the other files and split between the workers).
+LESSON_ROWS = ["1@2000", "1", "5", "5r", "4-b1", "4-b1-lr01"]
+STUDY_ROWS = {"held_out_run": [("6h", 7)],
+              "lesson_runs": [(label, seed) for label in LESSON_ROWS for seed in SEEDS]}
+
+
 @pytest.fixture(scope="module")
 def lesson_runs(study_rows):
-    """Rows 1@2000, 1, 5, 5r, 4-b1 and 4-b1-lr01 (the longest first) for seeds 7 and 8, as
-    reproduce.py runs them (one run each per test session, shared with the other files and
-    split between the workers: see conftest.script_runs)."""
-    labels = ["1@2000", "1", "5", "5r", "4-b1", "4-b1-lr01"]
-    found = iter(study_rows([(label, seed) for label in labels for seed in SEEDS]))
-    return {label: [next(found) for _ in SEEDS] for label in labels}
+    """Rows 1, 1@2000, 4-b1, 4-b1-lr01, 5 and 5r for seeds 7 and 8, as reproduce.py runs them."""
+    found = iter(study_rows(STUDY_ROWS["lesson_runs"]))
+    return {label: [next(found) for _ in SEEDS] for label in LESSON_ROWS}
+
+
+@pytest.fixture(scope="module")
+def held_out_run(study_rows):
+    """Row 6h, seed 7: framing 6 with eight inputs held out (two minutes)."""
+    (found,) = study_rows(STUDY_ROWS["held_out_run"])
+    return found
 
 
 def test_framing_5_as_the_article_trains_it_counts_steps_instead_of_reading(lesson_runs):
@@ -55,10 +66,10 @@ def test_framing_4_at_batch_size_1_falls_short_with_the_same_updates_at_adams_de
         assert round(faster["accuracy"], 2) >= 96.0 > round(default["accuracy"], 2)  # 24 of 25 is 95.99999...
 
 
-def test_framing_6_held_out_inputs_are_scored_apart_from_the_training_samples(study_row):
+def test_framing_6_held_out_inputs_are_scored_apart_from_the_training_samples(held_out_run):
     """One seed (a run is two minutes): the held-out inputs are never trained on, and they score
     below the distinct inputs it trained on, each counted once (as in the study's 10 seeds)."""
-    found = study_row("6h", 7)
+    found = held_out_run
     assert found["held_out"] == ["DEF", "DEFG", "IJK", "IJKL", "NOP", "NOPQ", "STU", "STUV"]
     assert found["accuracy"] >= 95.0
     assert found["held_out_accuracy"] < found["seen_accuracy"]
