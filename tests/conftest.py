@@ -15,30 +15,6 @@ for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREA
     os.environ.setdefault(_name, "1")
 
 
-def pytest_configure(config):
-    """The suite runs the same scripts, so the same XLA steps, over a hundred times: each script
-    process would compile its steps afresh (2.4 s for fit's first epoch, 0.6 s each for evaluate
-    and predict). TensorFlow's persistent cache keeps them on disk for this session; a later
-    process with the same step loads it instead (the same compiled code, so the same numbers).
-    On such a load TensorFlow logs two harmless ERROR lines (it tries a text format first, and
-    names two tuning flags as missing CPU features), so TensorFlow's C++ log is off in the
-    suite: only FATAL lines would show. Set by the first process (the xdist controller), so
-    the workers and every script they start share one cache; removed at the end."""
-    if "PYTEST_XDIST_WORKER" in os.environ or "TF_XLA_FLAGS" in os.environ:
-        return  # a worker (it inherited the controller's), or the shell set its own flags
-    import tempfile
-
-    config._xla_cache = tempfile.mkdtemp(prefix="xla-cache-")
-    os.environ["TF_XLA_FLAGS"] = f"--tf_xla_persistent_cache_directory={config._xla_cache}"
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-
-
-def pytest_unconfigure(config):
-    import shutil
-
-    if getattr(config, "_xla_cache", None):
-        shutil.rmtree(config._xla_cache, ignore_errors=True)
-
 
 # ---------------------------------------------------------------------------------------------
 # Runs of the study's rows at full settings, shared by every test file and both workers
@@ -172,34 +148,19 @@ def study_row(study_rows):
 
 
 # ---------------------------------------------------------------------------------------------
-# Two workers, finishing together (pytest.ini: --dist loadgroup --no-loadscope-reorder)
+# Two workers, finishing together
 # ---------------------------------------------------------------------------------------------
-SHARED_RUNS = {"script_runs", "script_run", "study_rows", "study_row"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Hand tests to the workers one at a time, the long ones first, so that no worker is left
-    with a long test while the other has nothing to do.
-
-    - A test file's own module fixture (a script run that several tests read) is computed once
-      only if its tests go to one worker: the tests of a file that use its module fixtures get
-      one xdist group. Module fixtures built on the
-      shared runs above are left ungrouped: a worker that needs them trains whichever of them
-      nobody has started (see `script_runs`).
-    - Order: tests marked `slow` (full settings), then `long` (a minute-long script or several
-      scripts) and the groups (a script run that several tests read), then the rest, each in
-      the order collected; a group's tests keep together, at its first test's place.
+    """Hand the test files to the two workers longest first, so that neither is left with a long
+    file while the other has nothing to do (pytest.ini: `--dist loadfile --no-loadscope-reorder`:
+    a file goes whole to one worker, so its module fixtures run once, in the order of its first
+    test here). Files with tests marked `slow` (full settings) first, then those with `long`
+    tests (a minute-long script or several scripts), then the rest, each in the order collected.
+    The runs the files share are split between the workers as they need them (`script_runs`).
     """
-    group_of, rank = {}, {}
+    rank = {}
     for item in items:
-        for name in item.fixturenames:
-            definitions = item._fixtureinfo.name2fixturedefs.get(name)
-            if definitions and definitions[-1].scope == "module" and not SHARED_RUNS & set(definitions[-1].argnames):
-                group_of[item] = f"{item.module.__name__} module fixtures"  # one group per file
-        if item in group_of:
-            item.add_marker(pytest.mark.xdist_group(group_of[item]))
-        own = 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("long") or item in group_of else 2
-        key = group_of.get(item, item.nodeid)
-        rank[key] = min(rank.get(key, own), own)
-    items.sort(key=lambda item: rank[group_of.get(item, item.nodeid)])
+        own = 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("long") else 2
+        file = item.nodeid.split("::")[0]
+        rank[file] = min(rank.get(file, own), own)
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])

@@ -35,7 +35,7 @@ def run_block(block, tmp_path):
     if re.search(r"^(from guard |import guard)", block, re.MULTILINE):
         shutil.copy(os.path.join(ROOT, "guard.py"), tmp_path)
         files.append("guard.py")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL", "TF_XLA_FLAGS")}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                           cwd=tmp_path, env=env, timeout=600)
