@@ -15,7 +15,6 @@ for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREA
     os.environ.setdefault(_name, "1")
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Runs of the study's rows at full settings, shared by every test file and both workers
 # ---------------------------------------------------------------------------------------------
@@ -59,23 +58,37 @@ def script_runs(tmp_path_factory, pytestconfig):
         key = hashlib.sha1(" ".join(request).encode()).hexdigest()[:16]
         return folder / f"{key}.lock", *(folder / f"{key}{ending}" for ending in (".keras", ".json", ".out"))
 
+    def failed(request):
+        return paths(request)[2].with_suffix(".failed")
+
     def train(request):  # called with the run's lock held
         _, model, found, stdout = paths(request)
         if found.exists():
             return
         script, *args = request
-        proc = subprocess.run(
-            [sys.executable, os.path.join(ROOT, script), *args, "--quiet",
-             "--save", str(model), "--json", str(found)],
-            capture_output=True, text=True, cwd=ROOT, timeout=1800,
-        )
-        assert proc.returncode == 0, f"{script} {' '.join(args)}: {proc.stderr[-3000:]}"
-        stdout.write_text(proc.stdout)
+        if not failed(request).exists():  # a failed run is not tried again: each asker reports it
+            try:
+                proc = subprocess.run(
+                    [sys.executable, os.path.join(ROOT, script), *args, "--quiet",
+                     "--save", str(model), "--json", str(found)],
+                    capture_output=True, text=True, cwd=ROOT, timeout=1800,
+                )
+                error = None if proc.returncode == 0 else f"status {proc.returncode}: {proc.stderr[-3000:]}"
+            except subprocess.TimeoutExpired:
+                error = "still running after 1800 s"
+            if error is None:
+                stdout.write_text(proc.stdout)
+                return
+            found.unlink(missing_ok=True)
+            failed(request).write_text(error)
+        raise AssertionError(f"{script} {' '.join(args)} failed, {failed(request).read_text()}")
 
-    def train_one_nobody_has_started(requests):
-        """Train the first of `requests` that no process has started; False if there is none."""
+    def train_one_nobody_has_started(requests, for_later=False):
+        """Train the first of `requests` that nobody has started; False if there is none. Runs
+        trained `for_later` (while waiting) do not fail the test that is waiting: a failure is
+        recorded, and reported to the tests that ask for that run."""
         for request in requests:
-            if paths(request)[2].exists():
+            if paths(request)[2].exists() or (for_later and failed(request).exists()):
                 continue
             lock = filelock.FileLock(paths(request)[0])
             try:
@@ -84,6 +97,9 @@ def script_runs(tmp_path_factory, pytestconfig):
                 continue  # the other worker is training it
             try:
                 train(request)
+            except AssertionError:
+                if not for_later:
+                    raise
             finally:
                 lock.release()
             return True
@@ -93,11 +109,12 @@ def script_runs(tmp_path_factory, pytestconfig):
         requests = [tuple(str(part) for part in request) for request in requests]
         while train_one_nobody_has_started(requests):
             pass
+        later = getattr(pytestconfig, "_later_runs", [])
         for request in requests:  # the rest are done or being trained elsewhere
-            while not paths(request)[2].exists() and train_one_nobody_has_started(getattr(pytestconfig, "_later_runs", [])):
+            while not paths(request)[2].exists() and train_one_nobody_has_started(later, for_later=True):
                 pass  # trained one a later test needs while the other worker finishes this one
             with filelock.FileLock(paths(request)[0]):
-                train(request)  # nothing to do unless the other worker failed
+                train(request)  # waits for the other worker; raises if its run failed
         results = []
         for request in requests:
             _, model, found, stdout = paths(request)
@@ -151,8 +168,9 @@ def study_row(study_rows):
 # Two workers, finishing together
 # ---------------------------------------------------------------------------------------------
 def pytest_collection_modifyitems(config, items):
-    """Hand the test files to the two workers longest first, so that neither is left with a long
-    file while the other has nothing to do (pytest.ini: `--dist loadfile --no-loadscope-reorder`:
+    """Hand the test files with the longest tests to the two workers first, so that neither is
+    left with a long test at the end while the other has nothing to do (pytest.ini: `--dist
+    loadfile --no-loadscope-reorder`:
     a file goes whole to one worker, so its module fixtures run once, in the order of its first
     test here). Files with tests marked `slow` (full settings) first, then those with `long`
     tests (a minute-long script or several scripts), then the rest, each in the order collected.

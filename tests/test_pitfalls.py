@@ -58,6 +58,7 @@ def default_run(tmp_path_factory):
     return proc, found, {row["name"]: row for row in found["pitfalls"]}
 
 
+@pytest.mark.long  # its module fixture runs 08 at the defaults (35-47 s)
 def test_every_mistake_is_covered_and_behaves_as_the_readme_states(default_run):
     _, found, rows = default_run
     assert list(rows) == list(EXPECTED)
