@@ -16,6 +16,79 @@ for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREA
 
 
 # ---------------------------------------------------------------------------------------------
+# Starting a script: from a launcher that has imported Keras once
+# ---------------------------------------------------------------------------------------------
+import subprocess  # noqa: E402
+
+# What a Python process reads from its environment while it imports Keras and TensorFlow: a
+# launcher serves only the requests whose environment has the same values as its own.
+IMPORT_ENVIRONMENT = ("KERAS_BACKEND", "PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS",
+                      "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS",
+                      "XLA_FLAGS", "TF_XLA_FLAGS", "PYTHONHASHSEED", "MPLBACKEND", "CUDA_VISIBLE_DEVICES")
+_launchers = {}  # this worker's, by the values of IMPORT_ENVIRONMENT
+
+
+def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
+    """`subprocess.run([python, script, *args], capture_output=True, text=True, ...)` for a
+    project script, without its 4-5 s import of Keras and TensorFlow: the script runs in a fork
+    of a launcher process (tests/launcher.py) that has imported them once, with this call's
+    arguments, environment, working directory and captured output. It prints what the script
+    prints in a process of its own, apart from TensorFlow's start-up lines on stderr
+    (test_scripts.py's same-seed test compares the two). Tests whose subject is the process
+    itself (a refusal before Keras loads, signals, a closed output, a terminal, what is on
+    stderr at start-up) start a real one with `subprocess`.
+    """
+    import json
+    import select
+    import tempfile
+    import time
+
+    env = dict(os.environ if env is None else env)
+    argv = [os.path.join(ROOT, script) if not os.path.isabs(script) else script, *map(str, args)]
+    key = tuple(env.get(name) for name in IMPORT_ENVIRONMENT)
+    launcher = _launchers.get(key)
+    if launcher is None or launcher.poll() is not None:
+        launcher = _launchers[key] = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, "tests", "launcher.py")], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=(log := tempfile.TemporaryFile()), cwd=ROOT, env=env, bufsize=0)
+        launcher.unread, launcher.log = b"", log
+    with tempfile.TemporaryDirectory(prefix="run-script-") as folder:
+        out, err = os.path.join(folder, "stdout"), os.path.join(folder, "stderr")
+        request = {"argv": argv, "cwd": str(cwd), "env": env, "stdout": out, "stderr": err}
+        launcher.stdin.write(json.dumps(request).encode() + b"\n")
+        deadline = time.monotonic() + timeout
+
+        def reply(wait=True):
+            """The launcher's next line, or None if none came before the deadline."""
+            while b"\n" not in launcher.unread:
+                if wait and not select.select([launcher.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                    return None
+                chunk = os.read(launcher.stdout.fileno(), 4096)
+                if not chunk:
+                    launcher.log.seek(0)
+                    raise RuntimeError(f"the launcher stopped (status {launcher.wait()}) running {script}: "
+                                       f"{launcher.log.read().decode(errors='replace')[-3000:]}")
+                launcher.unread += chunk
+            line, launcher.unread = launcher.unread.split(b"\n", 1)
+            return json.loads(line)
+
+        pid = reply(wait=False)["pid"]
+        ended = reply()
+        if ended is None:  # too long: stop the child, as subprocess.run does
+            os.kill(pid, 9)
+            reply(wait=False)
+            raise subprocess.TimeoutExpired(argv, timeout)
+        with open(out) as stdout, open(err) as stderr:
+            return subprocess.CompletedProcess([sys.executable, *argv], ended["status"], stdout.read(), stderr.read())
+
+
+def pytest_sessionfinish(session):
+    for launcher in _launchers.values():  # each ends when its stdin closes
+        launcher.stdin.close()
+        launcher.wait(timeout=60)
+
+
+# ---------------------------------------------------------------------------------------------
 # Runs of the study's rows at full settings, shared by every test file and both workers
 # ---------------------------------------------------------------------------------------------
 import io  # noqa: E402
@@ -68,11 +141,7 @@ def script_runs(tmp_path_factory, pytestconfig):
         script, *args = request
         if not failed(request).exists():  # a failed run is not tried again: each asker reports it
             try:
-                proc = subprocess.run(
-                    [sys.executable, os.path.join(ROOT, script), *args, "--quiet",
-                     "--save", str(model), "--json", str(found)],
-                    capture_output=True, text=True, cwd=ROOT, timeout=1800,
-                )
+                proc = run_script(script, *args, "--quiet", "--save", model, "--json", found, timeout=1800)
                 error = None if proc.returncode == 0 else f"status {proc.returncode}: {proc.stderr[-3000:]}"
             except subprocess.TimeoutExpired:
                 error = "still running after 1800 s"

@@ -12,16 +12,15 @@ import textwrap
 import pytest
 
 import options
-from conftest import ROOT
+from conftest import ROOT, run_script
 from test_scripts import SCRIPTS, check_articles_format
 
 
 def run_on(backend, *command):
-    return subprocess.run(
-        [sys.executable, *command],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
-        env={**os.environ, "KERAS_BACKEND": backend},
-    )
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    if command[0] != "-c":
+        return run_script(*command, env=env)  # from a launcher that imported Keras on `backend`
+    return subprocess.run([sys.executable, *command], capture_output=True, text=True, cwd=ROOT, timeout=600, env=env)
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])

@@ -16,7 +16,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_script
 from reproduce import ALPHABET, parse_output
 
 # script, pairs it prints before training, prediction sections after the accuracy line
@@ -48,10 +48,7 @@ INPUT_LENGTHS = {  # letters per prediction input
 
 
 def run(script, *args):
-    return subprocess.run(
-        [sys.executable, os.path.join(ROOT, script), *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
-    )
+    return run_script(script, *args)
 
 
 def check_articles_format(script, out):
@@ -150,11 +147,17 @@ def test_quiet_prints_only_accuracy_and_predictions(script):
 
 
 @pytest.mark.long
-def test_same_seed_same_output():
-    first = run("03_window_timesteps.py", "--epochs", "20", "--seed", "3", "--quiet")
-    second = run("03_window_timesteps.py", "--epochs", "20", "--seed", "3", "--quiet")
-    assert first.returncode == second.returncode == 0
-    assert first.stdout == second.stdout
+def test_same_seed_same_output_in_a_process_of_its_own_and_from_the_launcher():
+    """The same seed prints the same, in two processes: one started as a user starts it, and one
+    from the launcher that most tests here use (conftest.run_script), so this also checks that
+    what those tests see is what a user sees, on stdout and stderr."""
+    args = ["--epochs", "20", "--seed", "3", "--quiet", "--predict", "ABC", "--steps", "3"]
+    own = subprocess.run([sys.executable, os.path.join(ROOT, "03_window_timesteps.py"), *args],
+                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    launched = run("03_window_timesteps.py", *args)
+    assert own.returncode == launched.returncode == 0, own.stderr + launched.stderr
+    assert own.stdout == launched.stdout
+    assert own.stderr == launched.stderr
 
 
 # Every class of bad input, as a user types it: one line naming the option, status 2, nothing

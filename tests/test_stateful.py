@@ -5,14 +5,11 @@ path of their own (probes.py steps a stateful copy one letter at a time).
 """
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import run_script
 from reproduce import ALPHABET, parse_output
 
 FIRST_STEPS = 3  # what 05 reports as "first steps after the reset"
@@ -23,11 +20,7 @@ def run_05(tmp_path, *args):
     import keras
 
     model_path, found_path = tmp_path / "framing5.keras", tmp_path / "found.json"
-    proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "05_stateful.py"), "--quiet", "--save", str(model_path),
-         "--json", str(found_path), *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=900,
-    )
+    proc = run_script("05_stateful.py", "--quiet", "--save", model_path, "--json", found_path, *args, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(found_path.read_text()), parse_output(proc.stdout), keras.models.load_model(model_path)
 

@@ -10,13 +10,12 @@ import os
 import re
 import runpy
 import signal
-import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_script
 from reproduce import parse_output
 
 SCRIPT = os.path.join(ROOT, "06_variable_length.py")
@@ -24,8 +23,7 @@ HELD_OUT = ["DEF", "DEFG", "IJK", "IJKL", "NOP", "NOPQ", "STU", "STUV"]
 
 
 def run(*args, env=None):
-    return subprocess.run([sys.executable, SCRIPT, *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=600, env=env)
+    return run_script(SCRIPT, *args, env=env)
 
 
 @pytest.fixture(scope="module")
