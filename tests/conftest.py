@@ -117,7 +117,8 @@ def script_runs(tmp_path_factory, pytestconfig):
     that check them from different sides share one training. Two workers that ask for the same
     runs at once split them: each takes, in the order given, the next run nobody has started.
     A worker left waiting for runs the other one is training trains, meanwhile, a run that a
-    later test of this session will need (`STUDY_ROWS` of the test files, gathered below), so
+    later test of this session will need (`STUDY_ROWS` and `SCRIPT_RUNS` of the test files,
+    gathered below), so
     neither sits idle. Each result is a namespace: `found` (its JSON), `stdout`, and `model`
     (the saved model's path).
     """
@@ -203,13 +204,15 @@ def study_requests(pairs):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session):
-    """The shared runs this session's tests will ask for: `STUDY_ROWS[fixture]` of each test
-    file, for the fixtures its selected tests use (longest first, as each file lists them)."""
+    """The shared runs this session's tests will ask for: `STUDY_ROWS[fixture]` (study rows)
+    and `SCRIPT_RUNS[fixture]` (other `script_runs` requests) of each test file, for the
+    fixtures its selected tests use (longest first, as each file lists them)."""
     later = {}
     for item in session.items:
-        shared = getattr(getattr(item, "module", None), "STUDY_ROWS", {})
+        module = getattr(item, "module", None)
+        rows, runs = getattr(module, "STUDY_ROWS", {}), getattr(module, "SCRIPT_RUNS", {})
         for name in item.fixturenames:
-            for request in study_requests(shared.get(name, [])):
+            for request in study_requests(rows.get(name, [])) + list(runs.get(name, [])):
                 later[tuple(str(part) for part in request)] = True
     session.config._later_runs = list(later)
 

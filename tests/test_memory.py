@@ -15,6 +15,7 @@ import pytest
 
 import test_notebook
 from reproduce import ROWS_BY_LABEL, parse_output
+from conftest import study_requests
 from test_scripts import check_refused_before_keras, run
 
 SCRIPT = "07_stateful_memory.py"
@@ -145,14 +146,24 @@ def test_the_probe_is_recomputed_from_the_trained_model(short_run):
     assert found["counter_accuracy"] == 100 * float(np.mean(letters[10 : 10 + len(predicted) - 4] == letters[14:]))
 
 
+# Full-settings runs, one each per test session, trained by whichever worker is free first
+# (conftest.script_runs): the study's row 7 is the script at its defaults (seed 7, 25 epochs).
+STUDY_ROWS = {"default_run": [("7", 7)]}
+SCRIPT_RUNS = {"bptt_3_run": [(SCRIPT, "--bptt", "3")]}
+
+
 @pytest.fixture(scope="module")
-def default_run(tmp_path_factory):
+def default_run(script_runs):
     """The script at its defaults (seed 7), --json: the rows by name, and the whole record."""
-    folder = tmp_path_factory.mktemp("default")
-    proc = run(SCRIPT, "--quiet", "--json", str(folder / "found.json"))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    found = json.loads((folder / "found.json").read_text())
-    return {row["row"]: row for row in found["rows"]}, found
+    (done,) = script_runs(study_requests(STUDY_ROWS["default_run"]))
+    return {row["row"]: row for row in done.found["rows"]}, done.found
+
+
+@pytest.fixture(scope="module")
+def bptt_3_run(script_runs):
+    """The script with --bptt 3 (seed 7), --json: the rows by name."""
+    (done,) = script_runs(SCRIPT_RUNS["bptt_3_run"])
+    return {row["row"]: row for row in done.found["rows"]}
 
 
 @pytest.mark.slow
@@ -205,13 +216,11 @@ def test_stateful_rows_laid_out_right_read_the_letters_at_the_defaults(default_r
 
 
 @pytest.mark.slow
-def test_100_percent_on_the_stream_does_not_show_that_a_row_reads(tmp_path):
+def test_100_percent_on_the_stream_does_not_show_that_a_row_reads(bptt_3_run):
     # --bptt 3, seed 7: the 3-steps-per-batch row scores 100% on the stream read from the
     # pattern's start, yet misses most letters read from a reset in mid-pattern: it does not find
     # the pattern's phase from the letters. The 4-stream row of the same run does (100% on both).
-    proc = run(SCRIPT, "--quiet", "--bptt", "3", "--json", str(tmp_path / "found.json"))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    rows = {row["row"]: row for row in json.loads((tmp_path / "found.json").read_text())["rows"]}
+    rows = bptt_3_run
     three_steps, streams = rows["stateful, 3 steps per batch"], rows["stateful, 4 streams x 3 steps, right layout"]
     assert three_steps["accuracy"] == 100.0 and three_steps["probe_accuracy"] < 50.0
     assert streams["accuracy"] == 100.0 and streams["probe_accuracy"] >= 99.0
