@@ -44,7 +44,7 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
     import time
 
     env = dict(os.environ if env is None else env)
-    argv = [os.path.join(ROOT, script) if not os.path.isabs(script) else script, *map(str, args)]
+    argv = [os.path.join(ROOT, str(script)), *map(str, args)]  # an absolute path stays as it is
     key = tuple(env.get(name) for name in IMPORT_ENVIRONMENT)
     launcher = _launchers.get(key)
     if launcher is None or launcher.poll() is not None:

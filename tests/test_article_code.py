@@ -18,12 +18,11 @@ import builtins
 import math
 import os
 import re
-import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_script
 
 # script -> X's shape (samples, time steps, features) in that framing; y is (samples, 26)
 SHAPES = {
@@ -147,8 +146,7 @@ def test_the_scripts_model_compile_and_plain_lines_run_alone_with_numpy_data(scr
     # Not from the repository: its folder is neither the working directory nor on the path.
     env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
-    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, cwd=tmp_path,
-                          env=env, timeout=900)
+    proc = run_script(path, env=env, cwd=tmp_path, timeout=900)  # conftest.py: a launcher's fork
     assert proc.returncode == 0, f"{program}\n--- stderr:\n{proc.stderr[-3000:]}"
     # Training happened, at the script's batch size, for args.epochs epochs.
     batch_size = ast.literal_eval(consts["BATCH_SIZE"].value)
