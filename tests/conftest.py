@@ -8,7 +8,7 @@ sys.path.insert(0, ROOT)  # import common.py and reproduce.py from the project r
 # in subprocesses inherit this. tests/test_backends.py runs them on JAX and PyTorch explicitly.
 os.environ["KERAS_BACKEND"] = "tensorflow"
 
-# Two test workers (pytest.ini) each start script processes: one TensorFlow thread per pool in
+# The test workers (pytest.ini) each start script processes: one TensorFlow thread per pool in
 # each, so they share the two cores instead of fighting over them (reproduce.py --jobs does the
 # same). The tiny models here gain nothing from more threads; the outputs are the same.
 for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
@@ -89,7 +89,7 @@ def pytest_sessionfinish(session):
 
 
 # ---------------------------------------------------------------------------------------------
-# Runs of the study's rows at full settings, shared by every test file and both workers
+# Runs of the study's rows at full settings, shared by every test file and worker
 # ---------------------------------------------------------------------------------------------
 import io  # noqa: E402
 import json  # noqa: E402
@@ -114,12 +114,11 @@ def script_runs(tmp_path_factory, pytestconfig):
     what each run found, in the order asked.
 
     The same arguments in the same order are the same run: the study's rows and the lesson tests
-    that check them from different sides share one training. Two workers that ask for the same
+    that check them from different sides share one training. Workers that ask for the same
     runs at once split them: each takes, in the order given, the next run nobody has started.
-    A worker left waiting for runs the other one is training trains, meanwhile, a run that a
+    A worker left waiting for runs another one is training trains, meanwhile, a run that a
     later test of this session will need (`STUDY_ROWS` and `SCRIPT_RUNS` of the test files,
-    gathered below), so
-    neither sits idle. Each result is a namespace: `found` (its JSON), `stdout`, and `model`
+    gathered below), so none sits idle. Each result is a namespace: `found` (its JSON), `stdout`, and `model`
     (the saved model's path).
     """
     import hashlib
@@ -237,11 +236,11 @@ def study_row(study_rows):
 
 
 # ---------------------------------------------------------------------------------------------
-# Two workers, finishing together
+# The workers, finishing together
 # ---------------------------------------------------------------------------------------------
 def pytest_collection_modifyitems(config, items):
-    """Hand the test files with the longest tests to the two workers first, so that neither is
-    left with a long test at the end while the other has nothing to do (pytest.ini: `--dist
+    """Hand the test files with the longest tests to the workers first, so that none is left
+    with a long test at the end while the others have nothing to do (pytest.ini: `--dist
     loadfile --no-loadscope-reorder`:
     a file goes whole to one worker, so its module fixtures run once, in the order of its first
     test here). Files with tests marked `slow` (full settings) first, then those with `long`

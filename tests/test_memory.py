@@ -16,7 +16,8 @@ import pytest
 import test_notebook
 from reproduce import ROWS_BY_LABEL, parse_output
 from conftest import study_requests
-from test_scripts import check_refused_before_keras, run
+from test_process import check_refused_before_keras
+from test_scripts import run
 
 SCRIPT = "07_stateful_memory.py"
 ROWS = 8  # at the defaults: the memory need of AAAABBBCCD is 4, so windows of 3 and 4

@@ -16,7 +16,8 @@ import pytest
 import options
 import test_notebook
 from conftest import ROOT
-from test_scripts import check_refused_before_keras, run
+from test_process import check_refused_before_keras
+from test_scripts import run
 
 SCRIPT = "08_stateful_pitfalls.py"
 README_SECTION = "Mistakes Keras 3 does not catch"
