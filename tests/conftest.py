@@ -13,6 +13,9 @@ os.environ["KERAS_BACKEND"] = "tensorflow"
 # same). The tiny models here gain nothing from more threads; the outputs are the same.
 for _name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
+# What common.py sets when a test imports it here; set from the start, so that the launchers
+# (run_script) see one environment all session and one serves every TensorFlow run.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -52,40 +55,61 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
             [sys.executable, os.path.join(ROOT, "tests", "launcher.py")], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=(log := tempfile.TemporaryFile()), cwd=ROOT, env=env, bufsize=0)
         launcher.unread, launcher.log = b"", log
+    deadline = time.monotonic() + timeout
+
+    def reply():
+        """The launcher's next line, or None if none came before the deadline."""
+        while b"\n" not in launcher.unread:
+            if not select.select([launcher.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                return None
+            chunk = os.read(launcher.stdout.fileno(), 4096)
+            if not chunk:
+                launcher.log.seek(0)
+                raise RuntimeError(f"the launcher stopped (status {launcher.wait()}) running {script}: "
+                                   f"{launcher.log.read().decode(errors='replace')[-3000:]}")
+            launcher.unread += chunk
+        line, launcher.unread = launcher.unread.split(b"\n", 1)
+        return json.loads(line)
+
     with tempfile.TemporaryDirectory(prefix="run-script-") as folder:
         out, err = os.path.join(folder, "stdout"), os.path.join(folder, "stderr")
         request = {"argv": argv, "cwd": str(cwd), "env": env, "stdout": out, "stderr": err}
-        launcher.stdin.write(json.dumps(request).encode() + b"\n")
-        deadline = time.monotonic() + timeout
-
-        def reply(wait=True):
-            """The launcher's next line, or None if none came before the deadline."""
-            while b"\n" not in launcher.unread:
-                if wait and not select.select([launcher.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
-                    return None
-                chunk = os.read(launcher.stdout.fileno(), 4096)
-                if not chunk:
-                    launcher.log.seek(0)
-                    raise RuntimeError(f"the launcher stopped (status {launcher.wait()}) running {script}: "
-                                       f"{launcher.log.read().decode(errors='replace')[-3000:]}")
-                launcher.unread += chunk
-            line, launcher.unread = launcher.unread.split(b"\n", 1)
-            return json.loads(line)
-
-        pid = reply(wait=False)["pid"]
-        ended = reply()
-        if ended is None:  # too long: stop the child, as subprocess.run does
-            os.kill(pid, 9)
-            reply(wait=False)
+        try:
+            launcher.stdin.write(json.dumps(request).encode() + b"\n")
+            started = reply()
+            ended = started and reply()
+        except BaseException:  # the launcher's replies may be out of step now: end it, its child too
+            _stop(key, pid=None)
+            raise
+        if ended is None:  # too long: stop the run (and the launcher), as subprocess.run does
+            _stop(key, pid=started and started["pid"])
             raise subprocess.TimeoutExpired(argv, timeout)
         with open(out) as stdout, open(err) as stderr:
             return subprocess.CompletedProcess([sys.executable, *argv], ended["status"], stdout.read(), stderr.read())
 
 
+def _stop(key, pid):
+    """End the launcher `_launchers[key]` (and its running child `pid`, if any); the next
+    `run_script` with that environment starts a new one."""
+    import signal
+
+    launcher = _launchers.pop(key)
+    for target in (pid, launcher.pid):
+        if target:
+            try:
+                os.kill(target, signal.SIGKILL)
+            except ProcessLookupError:  # it had ended already
+                pass
+    launcher.wait()
+
+
 def pytest_sessionfinish(session):
-    for launcher in _launchers.values():  # each ends when its stdin closes
+    for key, launcher in list(_launchers.items()):  # each ends when its stdin closes
         launcher.stdin.close()
-        launcher.wait(timeout=60)
+        try:
+            launcher.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a child still running (an interrupted session)
+            _stop(key, pid=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,6 +169,8 @@ def script_runs(tmp_path_factory, pytestconfig):
                 error = None if proc.returncode == 0 else f"status {proc.returncode}: {proc.stderr[-3000:]}"
             except subprocess.TimeoutExpired:
                 error = "still running after 1800 s"
+            except Exception as problem:  # the launcher failed: recorded as a failed run is
+                error = f"{type(problem).__name__}: {problem}"
             if error is None:
                 stdout.write_text(proc.stdout)
                 return

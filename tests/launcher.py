@@ -28,42 +28,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def child(request):
-    """In the fork: become `python argv[0] argv[1:]` and run it; never returns."""
-    code = 1
-    try:
-        inp = os.open(os.devnull, os.O_RDONLY)
-        out = os.open(request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        err = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        for fd, target in ((inp, 0), (out, 1), (err, 2)):
-            os.dup2(fd, target)
-            os.close(fd)
-        sys.stdin = open(0, closefd=False)
-        sys.stdout = open(1, "w", closefd=False)
-        sys.stderr = open(2, "w", closefd=False)
-        os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        script = request["argv"][0]
-        sys.argv = list(request["argv"])
-        sys.path[:] = [os.path.dirname(os.path.abspath(script))] + [p for p in sys.path if p != HERE]
-        runpy.run_path(script, run_name="__main__")
-        code = 0
-    except SystemExit as stop:
-        if stop.code is None or isinstance(stop.code, int):
-            code = stop.code or 0
-        else:  # sys.exit("message"): printed, status 1, as Python does
-            print(stop.code, file=sys.stderr)
-    except BaseException:  # noqa: BLE001  (a traceback and status 1, as Python does)
-        import traceback
-
-        traceback.print_exc()
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except Exception:  # noqa: BLE001
-                pass
-        os._exit(code)
+    """In the fork: become `python argv[0] argv[1:]` and run it. What it raises (SystemExit,
+    KeyboardInterrupt, an error) leaves through `main` as from a script's own process, and so
+    does its normal end: Python prints the traceback, runs the atexit handlers, flushes and
+    exits with the status a process of the script's own would have."""
+    inp = os.open(os.devnull, os.O_RDONLY)
+    out = os.open(request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    err = os.open(request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    for fd, target in ((inp, 0), (out, 1), (err, 2)):
+        os.dup2(fd, target)
+        os.close(fd)
+    # Python's own streams for files: stdout block-buffered, stderr line-buffered with
+    # backslashreplace, both written through under PYTHONUNBUFFERED, as `python` sets them up.
+    unbuffered = bool(request["env"].get("PYTHONUNBUFFERED"))
+    sys.stdin = open(0, closefd=False)
+    sys.stdout = open(1, "w", closefd=False)
+    sys.stderr = open(2, "w", buffering=1, errors="backslashreplace", closefd=False)
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(write_through=unbuffered)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    script = request["argv"][0]
+    sys.argv = list(request["argv"])
+    sys.path[:] = [os.path.dirname(os.path.abspath(script))] + [p for p in sys.path if p != HERE]
+    runpy.run_path(script, run_name="__main__")
 
 
 def main():
@@ -75,6 +64,7 @@ def main():
         pid = os.fork()
         if pid == 0:
             child(request)
+            sys.exit(0)  # the script ended: the child exits as its own process would
         print(json.dumps({"pid": pid}), flush=True)
         _, status = os.waitpid(pid, 0)
         print(json.dumps({"status": os.waitstatus_to_exitcode(status)}), flush=True)
