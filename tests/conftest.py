@@ -36,8 +36,7 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
     project script, without its 4-5 s import of Keras and TensorFlow: the script runs in a fork
     of a launcher process (tests/launcher.py) that has imported them once, with this call's
     arguments, environment, working directory and captured output. It prints what the script
-    prints in a process of its own, apart from TensorFlow's start-up lines on stderr
-    (test_scripts.py's same-seed test compares the two). Tests whose subject is the process
+    prints in a process of its own (test_scripts.py's same-seed test compares the two). Tests whose subject is the process
     itself (a refusal before Keras loads, signals, a closed output, a terminal, what is on
     stderr at start-up) start a real one with `subprocess`.
     """
@@ -146,7 +145,6 @@ def script_runs(tmp_path_factory, pytestconfig):
     (the saved model's path).
     """
     import hashlib
-    import subprocess
     import types
 
     folder = _shared_folder(tmp_path_factory, "script-runs")
@@ -189,7 +187,7 @@ def script_runs(tmp_path_factory, pytestconfig):
             try:
                 lock.acquire(timeout=0)
             except filelock.Timeout:
-                continue  # the other worker is training it
+                continue  # another worker is training it
             try:
                 train(request)
             except AssertionError:
@@ -207,9 +205,9 @@ def script_runs(tmp_path_factory, pytestconfig):
         later = getattr(pytestconfig, "_later_runs", [])
         for request in requests:  # the rest are done or being trained elsewhere
             while not paths(request)[2].exists() and train_one_nobody_has_started(later, for_later=True):
-                pass  # trained one a later test needs while the other worker finishes this one
+                pass  # trained one a later test needs while another worker finishes this one
             with filelock.FileLock(paths(request)[0]):
-                train(request)  # waits for the other worker; raises if its run failed
+                train(request)  # waits for the worker training it; raises if its run failed
         results = []
         for request in requests:
             _, model, found, stdout = paths(request)

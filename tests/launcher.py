@@ -11,8 +11,8 @@ The child is what `python script *args` would be after its `import keras`: a fre
 the script's folder first on sys.path, the environment, working directory, stdin (/dev/null),
 stdout and stderr (files) of the request, and none of the project's modules imported yet. What
 it cannot be: a process whose import of Keras the script controls (its environment at import is
-the launcher's; the launcher runs only for requests whose import-time environment matches), and
-one that prints TensorFlow's start-up lines again. Tests about the process itself start a real one.
+the launcher's; the launcher runs only for requests whose import-time environment matches).
+Tests about the process itself start a real one.
 """
 import json
 import os
