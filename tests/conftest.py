@@ -21,6 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # ---------------------------------------------------------------------------------------------
 # Starting a script: from a launcher that has imported Keras once
 # ---------------------------------------------------------------------------------------------
+import re  # noqa: E402
 import subprocess  # noqa: E402
 
 # What a Python process reads from its environment while it imports Keras and TensorFlow: a
@@ -30,13 +31,38 @@ IMPORT_ENVIRONMENT = ("KERAS_BACKEND", "PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL", "TF
                       "XLA_FLAGS", "TF_XLA_FLAGS", "PYTHONHASHSEED", "MPLBACKEND", "CUDA_VISIBLE_DEVICES")
 _launchers = {}  # this worker's, by the values of IMPORT_ENVIRONMENT
 
+# XLA's persistent compilation cache, for the runs from launchers on TensorFlow: the scripts
+# compile the same training, evaluation and prediction steps again and again (the same model and
+# shapes, whatever the epochs or seed), and compiling them is most of a short run's time. A run
+# that finds a step compiled before loads the executable XLA compiled then for exactly the same
+# HLO (TensorFlow checks the whole HLO module, not a hash) instead of compiling it again. One
+# folder for the session, shared by the workers: made by the first process that loads this file
+# (the controller, before it starts the workers), inherited through the environment, and removed
+# by that process at the end. test_scripts.py's same-seed test compares a run that loads cached
+# executables with a process of its own that compiles everything.
+if "LSTM_TESTS_XLA_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["LSTM_TESTS_XLA_CACHE"] = tempfile.mkdtemp(prefix="lstm-tests-xla-cache-")
+    _made_xla_cache = True
+# Each load of a cached executable makes TensorFlow 2.21 log these on stderr: it tries the file
+# as text before binary, and the executable names two tuning features the host's feature list
+# does not ("prefer-no-scatter", "prefer-no-gather"; compiled on this same machine). run_script
+# takes them out of the script's stderr, and counts the loads.
+XLA_CACHE_LOAD_LINES = re.compile(
+    r"^E\d{4} [^\n]*(?:text_format\.cc:\d+\] Error parsing text-format tensorflow\.XlaSerializedCacheEntry: "
+    r"|cpu_aot_loader\.cc:\d+\] Loading XLA:CPU AOT result\. Target machine feature \+prefer-no-(?:scatter|gather) is not )"
+    r"[^\n]*\n", re.MULTILINE)
+
 
 def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
     """`subprocess.run([python, script, *args], capture_output=True, text=True, ...)` for a
     project script, without its 4-5 s import of Keras and TensorFlow: the script runs in a fork
     of a launcher process (tests/launcher.py) that has imported them once, with this call's
     arguments, environment, working directory and captured output. It prints what the script
-    prints in a process of its own (test_scripts.py's same-seed test compares the two). Tests whose subject is the process
+    prints in a process of its own (test_scripts.py's same-seed test compares the two). On
+    TensorFlow it uses the session's XLA cache (above): `cache_loads` on the result counts the
+    executables it loaded from there. Tests whose subject is the process
     itself (a refusal before Keras loads, signals, a closed output, a terminal, what is on
     stderr at start-up) start a real one with `subprocess`.
     """
@@ -46,6 +72,8 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
     import time
 
     env = dict(os.environ if env is None else env)
+    if env.get("KERAS_BACKEND") == "tensorflow" and "TF_XLA_FLAGS" not in env:
+        env["TF_XLA_FLAGS"] = f"--tf_xla_persistent_cache_directory={os.environ['LSTM_TESTS_XLA_CACHE']}"
     argv = [os.path.join(ROOT, str(script)), *map(str, args)]  # an absolute path stays as it is
     key = tuple(env.get(name) for name in IMPORT_ENVIRONMENT)
     launcher = _launchers.get(key)
@@ -84,7 +112,11 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
             _stop(key, pid=started and started["pid"])
             raise subprocess.TimeoutExpired(argv, timeout)
         with open(out) as stdout, open(err) as stderr:
-            return subprocess.CompletedProcess([sys.executable, *argv], ended["status"], stdout.read(), stderr.read())
+            text = stderr.read()
+            proc = subprocess.CompletedProcess([sys.executable, *argv], ended["status"], stdout.read(),
+                                               XLA_CACHE_LOAD_LINES.sub("", text))
+            proc.cache_loads = text.count("Error parsing text-format tensorflow.XlaSerializedCacheEntry")
+            return proc
 
 
 def _stop(key, pid):
@@ -109,6 +141,13 @@ def pytest_sessionfinish(session):
             launcher.wait(timeout=60)
         except subprocess.TimeoutExpired:  # a child still running (an interrupted session)
             _stop(key, pid=None)
+
+
+def pytest_unconfigure(config):
+    if globals().get("_made_xla_cache"):
+        import shutil
+
+        shutil.rmtree(os.environ["LSTM_TESTS_XLA_CACHE"], ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import nbclient
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_script
 from reproduce import parse_output
 from test_scripts import SCRIPTS, check_articles_format
 
@@ -108,8 +108,7 @@ def test_options_set_in_a_notebook_are_checked_and_a_new_seed_makes_that_seeds_r
     assert "Seed 3 set" in stdout_of([settings])
     # The cells after the new seed make the run that `--seed 3 --epochs 30` makes.
     printed = stdout_of(notebook.cells[len(bad) + 2 : -1])
-    cli = subprocess.run([sys.executable, os.path.join(ROOT, "01_naive_one_char.py"), "--epochs", "30", "--seed", "3"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=600)
+    cli = run_script("01_naive_one_char.py", "--epochs", "30", "--seed", "3")  # what the command line prints
     assert cli.returncode == 0, cli.stderr
     ours, theirs = parse_output(printed), parse_output(cli.stdout)
     assert (ours.accuracy, ours.sections) == (theirs.accuracy, theirs.sections)

@@ -151,7 +151,9 @@ def test_same_seed_same_output_in_a_process_of_its_own_and_from_the_launcher(scr
     """The same seed prints and writes the same in two processes: one started as a user starts
     it, with its own hash seed and random state, and one from the launcher that most tests here
     use (conftest.run_script), so this also checks that what those tests see is what a user
-    sees: stdout, stderr (progress lines; times masked) and the JSON (seconds left out)."""
+    sees: stdout, stderr (progress lines; times masked) and the JSON (seconds left out). The
+    launcher's runs compile through the session's XLA cache; the second one surely loads what
+    the first compiled, so the executables loaded from the cache are checked too."""
     args = ["--epochs", "20", "--seed", "3", "--predict", "ABC", "--steps", "3"]
 
     def outputs(start, name):
@@ -160,17 +162,21 @@ def test_same_seed_same_output_in_a_process_of_its_own_and_from_the_launcher(scr
         files = ["--json", folder / "found.json", "--save", folder / "model.keras", "--plot", folder / "curves.png"]
         proc = start([*args, *map(str, files)])
         assert proc.returncode == 0, proc.stderr[-3000:]
+        loads.append(getattr(proc, "cache_loads", None))
         found = {key: value for key, value in json.loads((folder / "found.json").read_text()).items()
                  if "seconds" not in key}
         assert sorted(os.listdir(folder)) == ["curves.png", "found.json", "model.keras"]
         masked = [re.sub(r"\d+\.\d s\b", "T s", text.replace(str(folder), "FOLDER")) for text in (proc.stdout, proc.stderr)]
         return *masked, found
 
+    loads = []
     own = outputs(lambda argv: subprocess.run([sys.executable, os.path.join(ROOT, script), *argv],
                                               capture_output=True, text=True, cwd=ROOT, timeout=600), "own")
     launched = outputs(lambda argv: run(script, *argv), "launched")
+    again = outputs(lambda argv: run(script, *argv), "again")
     assert own[1].count("Epoch ") >= 2  # progress lines on stderr are compared too
-    assert own == launched
+    assert own == launched == again
+    assert loads[2] >= 3  # the training, evaluation and prediction steps, at least, from the cache
 
 
 def continuation(result, start, steps):
