@@ -31,28 +31,41 @@ IMPORT_ENVIRONMENT = ("KERAS_BACKEND", "PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL", "TF
                       "XLA_FLAGS", "TF_XLA_FLAGS", "PYTHONHASHSEED", "MPLBACKEND", "CUDA_VISIBLE_DEVICES")
 _launchers = {}  # this worker's, by the values of IMPORT_ENVIRONMENT
 
-# XLA's persistent compilation cache, for the runs from launchers on TensorFlow: the scripts
-# compile the same training, evaluation and prediction steps again and again (the same model and
-# shapes, whatever the epochs or seed), and compiling them is most of a short run's time. A run
-# that finds a step compiled before loads the executable XLA compiled then for exactly the same
-# HLO (TensorFlow checks the whole HLO module, not a hash) instead of compiling it again. One
-# folder for the session, shared by the workers: made by the first process that loads this file
-# (the controller, before it starts the workers), inherited through the environment, and removed
-# by that process at the end. test_scripts.py's same-seed test compares a run that loads cached
+# XLA's persistent compilation cache, for the runs from launchers on TensorFlow. Compiling the
+# training, evaluation and prediction steps is most of a short run's time, and the tests run the
+# same script with the same options again and again. A run whose step has exactly the HLO of a
+# step compiled before (the same model, shapes and tracing history up to that step: the HLO names
+# functions by a process-wide counter) loads the executable XLA compiled then; TensorFlow compares
+# the whole HLO module, not a hash. One folder per session (`pytest_configure`, in the process
+# that starts the workers), a subfolder per launcher environment (thread and XLA settings shape
+# the code XLA writes). test_scripts.py's same-seed test compares runs that load cached
 # executables with a process of its own that compiles everything.
-if "LSTM_TESTS_XLA_CACHE" not in os.environ:
-    import tempfile
+XLA_CACHE = "LSTM_TESTS_XLA_CACHE"  # the session's folder, passed to the workers in the environment
 
-    os.environ["LSTM_TESTS_XLA_CACHE"] = tempfile.mkdtemp(prefix="lstm-tests-xla-cache-")
-    _made_xla_cache = True
 # Each load of a cached executable makes TensorFlow 2.21 log these on stderr: it tries the file
 # as text before binary, and the executable names two tuning features the host's feature list
 # does not ("prefer-no-scatter", "prefer-no-gather"; compiled on this same machine). run_script
-# takes them out of the script's stderr, and counts the loads.
+# takes exactly these lines out of the script's stderr, and counts the loads by the first.
+XLA_CACHE_LOAD = (r"^E\d{4} [^\n]*text_format\.cc:\d+\] Error parsing text-format "
+                  r"tensorflow\.XlaSerializedCacheEntry: [^\n]*\n")
 XLA_CACHE_LOAD_LINES = re.compile(
-    r"^E\d{4} [^\n]*(?:text_format\.cc:\d+\] Error parsing text-format tensorflow\.XlaSerializedCacheEntry: "
-    r"|cpu_aot_loader\.cc:\d+\] Loading XLA:CPU AOT result\. Target machine feature \+prefer-no-(?:scatter|gather) is not )"
-    r"[^\n]*\n", re.MULTILINE)
+    XLA_CACHE_LOAD + r"|^E\d{4} [^\n]*cpu_aot_loader\.cc:\d+\] Loading XLA:CPU AOT result\. Target machine "
+    r"feature \+prefer-no-(?:scatter|gather) is not [^\n]*\n", re.MULTILINE)
+
+
+def pytest_configure(config):
+    if XLA_CACHE not in os.environ:  # not a worker: make the session's folder
+        import tempfile
+
+        os.environ[XLA_CACHE] = tempfile.mkdtemp(prefix="lstm-tests-xla-cache-")
+        config._made_xla_cache = True
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_made_xla_cache", False):
+        import shutil
+
+        shutil.rmtree(os.environ.pop(XLA_CACHE), ignore_errors=True)
 
 
 def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
@@ -61,19 +74,23 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
     of a launcher process (tests/launcher.py) that has imported them once, with this call's
     arguments, environment, working directory and captured output. It prints what the script
     prints in a process of its own (test_scripts.py's same-seed test compares the two). On
-    TensorFlow it uses the session's XLA cache (above): `cache_loads` on the result counts the
-    executables it loaded from there. Tests whose subject is the process
-    itself (a refusal before Keras loads, signals, a closed output, a terminal, what is on
-    stderr at start-up) start a real one with `subprocess`.
+    TensorFlow it compiles through the session's XLA cache (above): the two lines TensorFlow logs
+    for each executable loaded from there are left out of `stderr`, and `cache_loads` on the
+    result counts those loads. Tests whose subject is the process itself (a refusal before Keras
+    loads, signals, a closed output, a terminal, what is on stderr at start-up) start a real one
+    with `subprocess`.
     """
+    import hashlib
     import json
     import select
     import tempfile
     import time
 
     env = dict(os.environ if env is None else env)
-    if env.get("KERAS_BACKEND") == "tensorflow" and "TF_XLA_FLAGS" not in env:
-        env["TF_XLA_FLAGS"] = f"--tf_xla_persistent_cache_directory={os.environ['LSTM_TESTS_XLA_CACHE']}"
+    if env.get("KERAS_BACKEND") == "tensorflow" and os.environ.get(XLA_CACHE):
+        setting = hashlib.sha1(json.dumps([env.get(name) for name in IMPORT_ENVIRONMENT]).encode()).hexdigest()[:12]
+        cache = os.path.join(os.environ[XLA_CACHE], setting)
+        env["TF_XLA_FLAGS"] = f"{env.get('TF_XLA_FLAGS', '')} --tf_xla_persistent_cache_directory={cache}".strip()
     argv = [os.path.join(ROOT, str(script)), *map(str, args)]  # an absolute path stays as it is
     key = tuple(env.get(name) for name in IMPORT_ENVIRONMENT)
     launcher = _launchers.get(key)
@@ -115,7 +132,7 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
             text = stderr.read()
             proc = subprocess.CompletedProcess([sys.executable, *argv], ended["status"], stdout.read(),
                                                XLA_CACHE_LOAD_LINES.sub("", text))
-            proc.cache_loads = text.count("Error parsing text-format tensorflow.XlaSerializedCacheEntry")
+            proc.cache_loads = len(re.findall(XLA_CACHE_LOAD, text, re.MULTILINE))
             return proc
 
 
@@ -142,12 +159,6 @@ def pytest_sessionfinish(session):
         except subprocess.TimeoutExpired:  # a child still running (an interrupted session)
             _stop(key, pid=None)
 
-
-def pytest_unconfigure(config):
-    if globals().get("_made_xla_cache"):
-        import shutil
-
-        shutil.rmtree(os.environ["LSTM_TESTS_XLA_CACHE"], ignore_errors=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def test_options_set_in_a_notebook_are_checked_and_a_new_seed_makes_that_seeds_r
     assert "Seed 3 set" in stdout_of([settings])
     # The cells after the new seed make the run that `--seed 3 --epochs 30` makes.
     printed = stdout_of(notebook.cells[len(bad) + 2 : -1])
-    cli = run_script("01_naive_one_char.py", "--epochs", "30", "--seed", "3")  # what the command line prints
+    cli = run_script("01_naive_one_char.py", "--epochs", "30", "--seed", "3")  # the command line's run (from a launcher)
     assert cli.returncode == 0, cli.stderr
     ours, theirs = parse_output(printed), parse_output(cli.stdout)
     assert (ours.accuracy, ours.sections) == (theirs.accuracy, theirs.sections)
