@@ -5,8 +5,6 @@ missing one fails these tests rather than skipping them.
 """
 
 import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -16,11 +14,9 @@ from conftest import ROOT, run_script
 from test_scripts import SCRIPTS, check_articles_format
 
 
-def run_on(backend, *command):
-    env = {**os.environ, "KERAS_BACKEND": backend}
-    if command[0] != "-c":
-        return run_script(*command, env=env)  # from a launcher that imported Keras on `backend`
-    return subprocess.run([sys.executable, *command], capture_output=True, text=True, cwd=ROOT, timeout=600, env=env)
+def run_on(backend, script, *args):
+    """`script` run from a launcher that imported Keras on `backend` (conftest.run_script)."""
+    return run_script(script, *args, env={**os.environ, "KERAS_BACKEND": backend})
 
 
 @pytest.mark.parametrize("backend", ["jax", "torch"])
@@ -41,6 +37,9 @@ def test_every_script_runs_on_every_backend(backend, script):
 
 STATE_PROBE = textwrap.dedent(
     """
+    import sys
+
+    sys.path.insert(0, {root!r})  # the project's folder, for common.py
     import numpy as np
     import common  # quiets TensorFlow's start-up lines
     import keras
@@ -57,11 +56,13 @@ STATE_PROBE = textwrap.dedent(
 
 
 @pytest.mark.parametrize("backend", ["tensorflow", "jax", "torch"])
-def test_which_backends_carry_a_stateful_layers_state_between_batches(backend):
+def test_which_backends_carry_a_stateful_layers_state_between_batches(backend, tmp_path):
     """The fact behind framing 5's refusal on JAX. The same input twice gives a different
     output only if the state left by the first batch reaches the second. If this starts to
     fail for JAX after an upgrade, Keras has fixed it: drop the refusal in 05_stateful.py."""
-    proc = run_on(backend, "-c", STATE_PROBE)
+    probe = tmp_path / "probe.py"
+    probe.write_text(STATE_PROBE.format(root=ROOT))
+    proc = run_on(backend, probe)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.strip() == ("not carried" if backend == "jax" else "carried")
 
