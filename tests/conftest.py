@@ -42,10 +42,11 @@ _launchers = {}  # this worker's, by the values of IMPORT_ENVIRONMENT
 # executables with a process of its own that compiles everything.
 XLA_CACHE = "LSTM_TESTS_XLA_CACHE"  # the session's folder, passed to the workers in the environment
 
-# Each load of a cached executable makes TensorFlow 2.21 log these on stderr: it tries the file
-# as text before binary, and the executable names two tuning features the host's feature list
-# does not ("prefer-no-scatter", "prefer-no-gather"; compiled on this same machine). run_script
-# takes exactly these lines out of the script's stderr, and counts the loads by the first.
+# Each load of a cached executable makes TensorFlow 2.21 log these on stderr: a line as it tries
+# the file as text before binary, and a line for each of two tuning features the executable names
+# and the host's feature list does not ("prefer-no-scatter", "prefer-no-gather"; compiled on this
+# same machine). run_script takes exactly these lines out of the script's stderr, and counts the
+# loads by the first.
 XLA_CACHE_LOAD = (r"^E\d{4} [^\n]*text_format\.cc:\d+\] Error parsing text-format "
                   r"tensorflow\.XlaSerializedCacheEntry: [^\n]*\n")
 XLA_CACHE_LOAD_LINES = re.compile(
@@ -74,8 +75,8 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
     of a launcher process (tests/launcher.py) that has imported them once, with this call's
     arguments, environment, working directory and captured output. It prints what the script
     prints in a process of its own (test_scripts.py's same-seed test compares the two). On
-    TensorFlow it compiles through the session's XLA cache (above): the two lines TensorFlow logs
-    for each executable loaded from there are left out of `stderr`, and `cache_loads` on the
+    TensorFlow it compiles through the session's XLA cache (above): the lines TensorFlow logs for
+    each executable loaded from there are left out of `stderr`, and `cache_loads` on the
     result counts those loads. Tests whose subject is the process itself (a refusal before Keras
     loads, signals, a closed output, a terminal, what is on stderr at start-up) start a real one
     with `subprocess`.
@@ -158,7 +159,6 @@ def pytest_sessionfinish(session):
             launcher.wait(timeout=60)
         except subprocess.TimeoutExpired:  # a child still running (an interrupted session)
             _stop(key, pid=None)
-
 
 
 # ---------------------------------------------------------------------------------------------
