@@ -44,6 +44,7 @@ GENERATE_FROM = "A"  # seed letter for generating the alphabet
 COLD_START = "K"  # seed letter for the cold start the article shows
 COLD_STEPS = 5  # letters to generate from the cold and warm starts
 WARM_UP = "ABCDEFGHIJ"  # letters fed before COLD_START for the warm start
+EXAMPLES = ["QRS", "KLMNO", "XY"]  # probe examples: letters whose value and position disagree
 
 args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, add_options=options.framing5_options)
 
@@ -213,27 +214,30 @@ print(f"Warm start:  {WARM_UP} fed first, then {COLD_START}")
 warm = generate(WARM_UP + COLD_START, COLD_STEPS)
 
 # %% [markdown]
-# ## Beyond the article: letters or steps?
-# Feed, from a reset, letters whose value and position disagree, and look at the prediction after
-# the last one. At step 1: each letter B..Y alone. At every later step n = 2..24: the walk A, B, ...
-# up to the (n-1)th letter, then a wrong letter instead of the n-th. A model that reads its input
-# predicts the letter after the last one fed; a model that counts steps predicts the letter after
-# the n-th letter of the alphabet, whatever came. Either could win: this probe can fail.
-# Then each letter A..Z repeated 24 times from a reset: a counter still ticks (B, C, D, ...), a
-# reader repeats the letter after it, and a clock the input can move falls a step behind or runs
-# a step ahead. Trained as the article trains, seeds 7..11 show the clock, never the reader.
+# ## Beyond the article: a clock or a reader?
+# From a reset, feed the pass starting at each letter A..Y (wrapping Y -> A, as --random-start
+# trains) and look at every prediction. At step n a step counter says the (n+1)-th letter of the
+# alphabet, whatever came; a reader says the letter after the one fed. They disagree on every
+# pass but those from A, B and Y, so either could win: this probe can fail. A clock that the
+# letters can move by a step counts as a clock. The same scoring is run on a computed counter
+# and a computed reader (the controls: it must call them "counts" and "reads"); reproduce.py
+# runs it on a model trained to read too (row 5r@1500). Then each letter A..Z repeated 24 times
+# from a reset, scored the same way: a trained reader is lost there (5r@1500: neither on 24 of
+# 26 letters), so this probe can show a clock but not that a model does not read.
 
 # %%
-results = probes.letters_or_steps(model)  # [(letters, predicted, count says, letter says)]
-probe_counts = probes.probe_counts(results)
-print("Probe, letters fed from a reset -> prediction:")
-for letters, predicted, _, _ in results:
-    print(common.prediction_line(list(map(common.CHAR_TO_INT.get, letters)), predicted))
-verdict = probes.probe_verdict(probe_counts)
-print(verdict)
+probe = probes.every_start(model)  # 25 passes x 25 steps, beside the computed counter and reader
+probe_lines = probes.every_start_lines(probe, common.ALPHABET[:-1], "Probe, the pass from each letter from a reset")
+print("\n".join(probe_lines))
+print("Examples, letters fed from a reset -> prediction (a counter says / a reader says):")
+for letters in EXAMPLES:
+    said = probes.feed(model, letters)
+    print(common.prediction_line(list(map(common.CHAR_TO_INT.get, letters)), said),
+          f"  (counter {common.ALPHABET[len(letters)]}, reader {common.ALPHABET[common.CHAR_TO_INT[letters[-1]] + 1]})")
 repeated = probes.repeated_letters(model)  # 26 letters x 24 steps, each prediction classified
-repeated_note = probes.repeated_verdict(repeated)
-print(repeated_note)
+repeated_lines = [probes.repeated_verdict(repeated),
+                  *probes.every_start_lines(repeated["probe"], common.ALPHABET, "Repeated letters")[1:]]
+print("\n".join(repeated_lines))
 
 # %% [markdown]
 # ## State you hold yourself
@@ -304,7 +308,7 @@ for name, text in zip(rows, generated):
 # %%
 wide = common.with_batch_size(model, len(common.ALPHABET) - 2)  # batch_shape (24, 1, 1), own state
 in_one_batch = common.decode(wide.predict_on_batch(common.normalize(np.arange(1, len(common.ALPHABET) - 1).reshape(-1, 1, 1))))
-as_alone = "yes" if in_one_batch == [predicted for _, predicted, _, _ in results[: len(in_one_batch)]] else "NO"
+as_alone = "yes" if in_one_batch == [probes.feed(model, letter) for letter in common.ALPHABET[1:-1]] else "NO"
 batch_note = f"Stateful copy with batch size {len(in_one_batch)}, B..Y at once from zeros, predicts as each alone: {as_alone}"
 print(batch_note)
 
@@ -351,7 +355,6 @@ predictions = {
     "": from_a,
     f"New start:  {COLD_START}": cold,
     f"Warm start:  {WARM_UP} fed first, then {COLD_START}": warm,
-    "Probe, letters fed from a reset -> prediction:": [[letters, predicted] for letters, predicted, _, _ in results],
 }
 if continued is not None:
     predictions[f"Continue {args.predict!r} for {args.steps} letters:"] = continued
@@ -363,16 +366,10 @@ common.write_json(args, {
     "random_start": args.random_start,
     "learning_rate": args.learning_rate,
     "predictions": predictions,
-    "probe": {
-        **probe_counts,
-        "results": [
-            {"letters": letters, "predicted": predicted, "count_says": count, "letter_says": read}
-            for letters, predicted, count, read in results
-        ],
-        "repeated": repeated,
-    },
+    "probe": probe,  # every start, beside the computed counter and reader
+    "repeated": repeated,  # each letter repeated, classified, with the same probe
     "explicit_largest_difference": largest,
     "explicit_batch": dict(zip(rows, generated)),
     "state_at_save": state_at_save,
-    "notes": [*all_starts_lines, verdict, repeated_note, explicit_note, batch_note],
+    "notes": [*all_starts_lines, *probe_lines, *repeated_lines, explicit_note, batch_note],
 })

@@ -154,6 +154,15 @@ def stateful_batches(streams, steps, right_layout=True):
     return one_hot(pieces_x), one_hot(pieces_y)
 
 
+def training_starts(row):
+    """The positions in the pattern (0-based) at which `row`'s training started a row of its
+    batches from a reset: the first piece of each of its rows in the first batch."""
+    per_batch = row.streams * row.steps
+    used = len(inputs) // per_batch * per_batch
+    firsts = np.arange(row.streams) * (used // row.streams if row.right_layout else row.steps)
+    return sorted({int(first) % period for first in firsts})
+
+
 # What is carried and what is not, with one step per batch:
 #
 #   batch:       'A'       'A'       'A'       'A'       'B'    ...   end of stream: reset_state()
@@ -286,6 +295,11 @@ for number, row in enumerate(ROWS, 1):
         "why": scoring.why(row, accuracy),
         "probe_accuracy": scoring.probe(model) if row.stateful else None,  # from a reset in mid-pattern
     })
+    if row.stateful:  # the probe from every start, and where its training reset (pattern positions)
+        rows[-1]["probe_starts"] = scoring.probe_starts(model)
+        rows[-1]["training_starts"] = training_starts(row)
+    elif row.steps == scoring.need and not row.every_step:  # the probe's positive control
+        rows[-1]["probe_starts"] = scoring.window_starts(probabilities)
     if row.stateful:
         models[row.name] = model
 
@@ -304,6 +318,9 @@ for line in memory_rows.notes(rows):
     common.log(args, line)
 probe_note = scoring.probe_note()
 print(probe_note)
+window_row = next(r for r in rows if "probe_starts" in r and r["kind"] == "stateless")
+starts_lines = scoring.starts_lines([r for r in rows if r["probe_accuracy"] is not None], window_row)
+print("\n".join(starts_lines))
 
 # %% [markdown]
 # ## Predicting with the best stateful row
@@ -393,5 +410,8 @@ common.write_json(args, {
     "predictions": predictions,
     "counter_accuracy": scoring.counter_accuracy,
     "probe_start": scoring.mid,  # the probe's reset: before this letter of the pattern (0-based)
-    "notes": [probe_note, check],
+    "counter_starts": scoring.counter_starts,  # the computed counter's probe from every start (%)
+    "telling_starts": scoring.telling(),  # where the counter scores below reads_at
+    "reads_at": memory_rows.READS_AT,
+    "notes": [probe_note, *starts_lines, check],
 })

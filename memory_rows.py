@@ -11,6 +11,8 @@ import numpy as np
 
 import common
 
+READS_AT = 90.0  # the probe's score (%) from a start at or above which a row reads from it
+
 
 def one_hot(indices):
     """Letter indices of any shape (...) as one-hot rows: float32 (..., 26). For inputs and
@@ -74,13 +76,14 @@ class Scoring:
         # A window of a whole period always says what comes next, so the need is 1..period.
         self.need = next(width for width in range(1, self.period + 1) if self.ambiguity(width) is None)
         # The mid-pattern probe reads the stream from a reset at the pattern's first letter that
-        # differs from its first one (the first B of AAAABBBCCD), scored from its second period on.
+        # differs from its first one (the first B of AAAABBBCCD), scored from its second period on;
+        # the probe from every start does the same from each position of the pattern.
         self.mid = next((i for i, char in enumerate(pattern) if char != pattern[0]), 1)
         self.mid_targets = targets[self.mid + self.period - 1 :]
-        # A pure step counter: at step n after the reset, the letter that followed step n in
-        # training (a pass from the pattern's start), whatever came.
-        counted = targets[self.period - 1 : self.period - 1 + len(self.mid_targets)]
-        self.counter_accuracy = 100 * float(np.mean(counted == self.mid_targets))
+        # A pure step counter (the negative control, computed): at step n after the reset, the
+        # letter that followed step n in training (a pass from the pattern's start), whatever came.
+        self.counter_starts = [self.counter_at(start) for start in range(self.period)]
+        self.counter_accuracy = self.counter_starts[self.mid]
 
     # What the pattern allows -------------------------------------------------------------
     def best_possible(self, width):
@@ -124,19 +127,75 @@ class Scoring:
         right = probabilities[np.arange(len(self.scored)), self.scored]
         return accuracy, float(-np.mean(np.log(np.maximum(right, 1e-12))))
 
+    def start_targets(self, start):
+        """The letters a probe from a reset at `start` (0-based position in the pattern) is
+        scored on: from its second period on."""
+        return self.targets[start + self.period - 1 :]
+
+    def counter_at(self, start):
+        """What a pure step counter scores (%) read from a reset at `start`."""
+        scored = self.start_targets(start)
+        counted = self.targets[self.period - 1 : self.period - 1 + len(scored)]
+        return 100 * float(np.mean(counted == scored))
+
+    def probe_starts(self, model):
+        """A stateful row's probe from every start: accuracy (%) on the stream read from a reset
+        at each position 0 .. period-1 of the pattern, from its second period on. A model that
+        counts steps since the reset scores `counter_starts`; one that reads the letters finds the
+        phase once the letters say it, from any start."""
+        read = reader(model)
+        scores = []
+        for start in range(self.period):
+            probabilities = keras.ops.convert_to_numpy(read(one_hot([self.inputs[start:]])))[0]
+            predicted = np.argmax(probabilities[self.period - 1 :], axis=-1)
+            scores.append(100 * float(np.mean(predicted == self.start_targets(start))))
+        return scores
+
+    def window_starts(self, probabilities):
+        """The same per-start scores for a stateless row (the positive control: a window as long
+        as the memory need reads by construction), from its (scored, 26) probabilities: a window
+        does not depend on where a reset was, so start s scores its predictions from there on."""
+        right = np.argmax(probabilities, axis=-1) == self.scored
+        return [100 * float(np.mean(right[start:])) for start in range(self.period)]
+
+    def telling(self):
+        """The starts where the counter scores below READS_AT: only there can a probe tell a
+        reader from a counter (never the pattern's first position, where the counter is right)."""
+        return [start for start, score in enumerate(self.counter_starts) if score < READS_AT]
+
     def probe(self, model):
-        """The mid-pattern probe of a stateful row: accuracy (%) on the stream read from a reset
-        at `mid`, from its second period on. A model that counts steps since the reset scores
-        `counter_accuracy` (0% on AAAABBBCCD); one that reads the letters finds the phase once
-        the letters say it."""
-        probabilities = read_from_reset(model, self.inputs[self.mid :])[self.period - 1 :]
-        return 100 * float(np.mean(np.argmax(probabilities, axis=-1) == self.mid_targets))
+        """The mid-pattern probe of a stateful row: its probe from the start `mid`."""
+        return self.probe_starts(model)[self.mid]
 
     def probe_note(self):
         return (f"Mid-pattern probe: each stateful row reads the stream from a reset at "
                 f"{self.pattern[self.mid]!r} (position {self.mid + 1} of the pattern), {len(self.mid_targets)} "
                 f"letters scored; a model that only counted steps since the reset would score "
                 f"{self.counter_accuracy:.2f}%, one that reads the letters can score 100%")
+
+    def starts_lines(self, rows, control):
+        """The probe from every start, a line per stateful row, after the two controls' lines:
+        the computed counter's and `control`'s, the stateless row whose window is the memory
+        need (a dict of the script's rows, with "probe_starts")."""
+        width = max(len(row["row"]) for row in [*rows, control]) + 2
+        telling = self.telling()
+
+        def scores(values, starts=()):
+            return " ".join(f"{value:5.1f}{'*' if start in starts else ' '}" for start, value in enumerate(values))
+
+        lines = [
+            f"Probe from every start: the stream read from a reset at each position 1..{self.period} of the pattern, "
+            f"% right from its second period on. A start tells a reader from a counter where the counter scores "
+            f"below {READS_AT:.0f}% (positions {', '.join(str(s + 1) for s in telling)}); a row reads from a start "
+            f"where it scores {READS_AT:.0f}% or more. * marks a start the row's training also reset at.",
+            f"  {'a step counter (computed)':<{width}}{scores(self.counter_starts)}",
+            f"  {control['row'] + ' (reads)':<{width}}{scores(control['probe_starts'])}",
+        ]
+        for row in rows:
+            reads = [start for start in telling if row["probe_starts"][start] >= READS_AT]
+            lines.append(f"  {row['row']:<{width}}{scores(row['probe_starts'], row['training_starts'])}"
+                         f"  reads from {len(reads)} of {len(telling)}")
+        return lines
 
     # Words --------------------------------------------------------------------------------
     def why(self, row, accuracy):

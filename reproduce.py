@@ -99,40 +99,33 @@ def started(found, header_prefix):
     return pairs[0][0] + "".join(out for _, out in pairs)
 
 
-def probe_verdict(found):
-    """Framing 5's probe, in a few words: 'the step count (29 of 29 probes)'."""
-    probe = found["probe"]
-    if probe["follows_count"] > probe["total"] / 2:
-        return f"the step count ({probe['follows_count']} of {probe['total']} probes)"
-    if probe["follows_letter"] > probe["total"] / 2:
-        return f"the letter ({probe['follows_letter']} of {probe['total']} probes)"
-    return (f"neither consistently (the step count in {probe['follows_count']}, the letter in "
-            f"{probe['follows_letter']}, of {probe['total']} probes)")
+def start_tally(scores):
+    """One scoring of the probe from every start: 'counts on 24, reads on 0, neither on 0 of the
+    24 telling starts'."""
+    telling = scores["counts"] + scores["reads"] + scores["neither"]
+    return (f"counts on {scores['counts']}, reads on {scores['reads']}, neither on {scores['neither']} of the "
+            f"{telling} telling starts")
 
 
-def repeated_verdict(found):
-    """Framing 5's runs of one letter from a reset, in a few words ('' if the script had none)."""
-    repeated = found["probe"].get("repeated")
-    if repeated is None:
-        return ""
-    return (f"; on runs of one letter from a reset it follows the step count in {repeated['follows_count']}, "
-            f"lags one step in {repeated['lags_one_step']} and follows the letter in "
-            f"{repeated['follows_letter']} of {repeated['total']} predictions")
+def probe_got(probe):
+    """Check.got for a probe written as probes.with_controls writes it (found -> its dict)."""
+    return lambda found: (f"{start_tally(probe(found)['model'])} (a computed counter counts on "
+                          f"{probe(found)['counter']['counts']}, a computed reader reads on "
+                          f"{probe(found)['reader']['reads']})")
 
 
-def reads_letters(found):
-    """Framing 5's probe: most predictions follow the letter fed, not the steps since the reset."""
-    return found["probe"]["follows_letter"] > found["probe"]["total"] / 2
+def every_start(found):
+    """Framing 5's probe from every start (the pass from each letter, from a reset)."""
+    return found["probe"]
 
 
-def counts_steps(found):
-    """Framing 5's probe after step 1: most predictions follow the steps since the reset."""
-    return found["probe"]["later_follows_count"] > found["probe"]["later_total"] / 2
+def repeated(found):
+    """Framing 5's probe on each letter repeated from a reset."""
+    return found["repeated"]["probe"]
 
 
-def probe_answer(found, letters):
-    """What framing 5's model predicted after `letters`, fed from a reset (one of its probes)."""
-    return next(r["predicted"] for r in found["probe"]["results"] if r["letters"] == letters)
+def verdict_is(probe, verdict):
+    return lambda found: probe(found)["model"]["verdict"] == verdict
 
 
 @dataclass(frozen=True)
@@ -195,12 +188,16 @@ def at_least(key, floor):
 
 
 # ---- Framing 5 ------------------------------------------------------------------------------
+# The probe from every start (probes.every_start) and on runs of one letter (probes.repeated_letters):
+# a verdict per start, "counts" or "reads" by a majority fixed in advance, and the same scoring of
+# a computed counter and reader. The trained reader, row 5r@1500, is set beside row 5 in the
+# verdicts after the checks (`verdict_lines`).
 STATEFUL_CHECKS = (
     Check("100%, A..Z from 'A'", lambda f: at_100(f) and alphabet_from_a(f),
           got=lambda f: f"{percent(f['accuracy'])}, {predicted_from_a(f)}"),
-    Check("reads its input (probe)", reads_letters, got=probe_verdict),
-    Check("counts steps (probe, steps 2-24)", counts_steps,
-          got=lambda f: f"the step count in {f['probe']['later_follows_count']} of {f['probe']['later_total']}"),
+    Check("reads its input (probe from every start)", verdict_is(every_start, "reads"), got=probe_got(every_start)),
+    Check("counts steps (probe from every start)", verdict_is(every_start, "counts"), got=probe_got(every_start)),
+    Check("within a step of the count on runs of one letter", verdict_is(repeated, "counts"), got=probe_got(repeated)),
 )
 # Random starts are scored on the pass from every letter (`all_starts`); the article's figure,
 # the pass from 'A', is kept beside it. From a reset the first letters come from a zero state,
@@ -210,28 +207,21 @@ RANDOM_START_CHECKS = (
           got=lambda f: f"{percent(f['all_starts']['mean'])} over the 25 starting letters"),
     Check("the article's A pass: 100%, A..Z", lambda f: at_100(f) and alphabet_from_a(f), meant_to_fail=True,
           got=lambda f: f"{percent(f['accuracy'])}, {predicted_from_a(f)}"),
-    Check("later steps above the first (a warm-up)",
-          lambda f: f["all_starts"]["later_steps"] > f["all_starts"]["first_steps"],
-          got=lambda f: (f"first {f['all_starts']['first_steps_count']} steps {percent(f['all_starts']['first_steps'])}, "
-                         f"later {percent(f['all_starts']['later_steps'])}")),
-    Check("reads its input (probe)", reads_letters, got=probe_verdict),
-    Check("QRS -> T", lambda f: probe_answer(f, "QRS") == "T", got=lambda f: f"QRS -> {probe_answer(f, 'QRS')}"),
+    Check("reads its input (probe from every start)", verdict_is(every_start, "reads"), got=probe_got(every_start)),
 )
 ALL_STARTS = ("mean accuracy from a reset over the passes starting at each of the 25 letters "
               "(the article's figure is the pass from 'A', the A pass below)")
 
 
 def random_start_detail(found):
-    starts = found["all_starts"]
-    return (f"all starts {percent(starts['mean'])} (first {starts['first_steps_count']} steps "
-            f"{percent(starts['first_steps'])}, later {percent(starts['later_steps'])}), the article's A pass "
-            f"{percent(found['accuracy'])}; the probe follows {probe_verdict(found)}")
+    return (f"all starts {percent(found['all_starts']['mean'])}, the article's A pass {percent(found['accuracy'])}; "
+            f"the probe from every start {start_tally(found['probe']['model'])}")
 
 
 # ---- 07_stateful_memory.py ------------------------------------------------------------------
-READS_AT = 90.0  # the mid-pattern probe's score above which a row reads; a step counter scores 0%
-
-
+# The probe from every start (07's memory_rows.Scoring.probe_starts): a stateful row reads from a
+# start where it scores at least the script's `reads_at` (90%), and a start tells only where the
+# computed counter scores below that (`telling_starts`).
 def memory_row(found, start, contains=""):
     """07_stateful_memory.py: the row whose name starts with `start` (and holds `contains`)."""
     return next(r for r in found["rows"] if r["row"].startswith(start) and contains in r["row"])
@@ -242,17 +232,58 @@ def perfect_stateful_rows(found):
     return [r for r in found["rows"] if r.get("probe_accuracy") is not None and r["accuracy"] == 100.0]
 
 
+def reads_from(found, row):
+    """The telling starts from which a stateful row of 07 reads."""
+    return [start for start in found["telling_starts"] if row["probe_starts"][start] >= found["reads_at"]]
+
+
 def perfect_rows_read(found):
     perfect = perfect_stateful_rows(found)
-    return bool(perfect) and all(r["probe_accuracy"] >= READS_AT for r in perfect)
+    return bool(perfect) and all(reads_from(found, r) == found["telling_starts"] for r in perfect)
+
+
+def window_control(found):
+    """07's positive control: the stateless row whose window is the memory need."""
+    return next(r for r in found["rows"] if r.get("probe_starts") is not None and r["probe_accuracy"] is None)
+
+
+def span(values):
+    return f"{min(values):.1f}-{max(values):.1f}%"
 
 
 def perfect_rows_got(found):
-    perfect = perfect_stateful_rows(found)
-    reading = [r for r in perfect if r["probe_accuracy"] >= READS_AT]
-    probes = ", ".join(f"{r['row']} {percent(r['probe_accuracy'])}" for r in perfect)
-    return (f"{len(reading)} of the {len(perfect)} stateful rows at 100% on the stream read on the probe"
-            + (f" ({probes})" if perfect else ""))
+    perfect, telling = perfect_stateful_rows(found), found["telling_starts"]
+    reading = [r for r in perfect if reads_from(found, r) == telling]
+    lines = []
+    for r in perfect:
+        low = min(telling, key=lambda start: r["probe_starts"][start])
+        trained = " (a training start)" if low in r["training_starts"] else ""
+        lines.append(f"{r['row']}: {len(reads_from(found, r))} of {len(telling)}, lowest "
+                     f"{r['probe_starts'][low]:.2f}% from position {low + 1}{trained}")
+    control = window_control(found)
+    return (f"{len(reading)} of the {len(perfect)} stateful rows at 100% on the stream read from every telling start"
+            + (f" ({'; '.join(lines)})" if perfect else "")
+            + f"; controls on the telling starts: a computed counter {span([found['counter_starts'][s] for s in telling])}, "
+            f"the {control['row']} row {span([control['probe_starts'][s] for s in telling])}")
+
+
+MEMORY_CHECKS = (
+    Check("one letter stops at its ceiling", lambda f: memory_row(f, "stateless, one letter")["accuracy"]
+          == memory_row(f, "stateless, one letter")["best_possible"] < 100,
+          got=lambda f: (f"{percent(memory_row(f, 'stateless, one letter')['accuracy'])}, ceiling "
+                         f"{percent(memory_row(f, 'stateless, one letter')['best_possible'])}")),
+    Check("rows at 100% on the stream also read, from every telling start (probe from every start)",
+          perfect_rows_read, got=perfect_rows_got),
+    Check("wrong stream layout worse than right", lambda f: memory_row(f, "stateful, 4 streams", "wrong")["accuracy"]
+          < memory_row(f, "stateful, 4 streams", "right")["accuracy"],
+          got=lambda f: (f"wrong {percent(memory_row(f, 'stateful, 4 streams', 'wrong')['accuracy'])}, right "
+                         f"{percent(memory_row(f, 'stateful, 4 streams', 'right')['accuracy'])}")),
+)
+
+
+def memory_detail(found):
+    return (f"wrong stream layout {memory_row(found, 'stateful, 4 streams', 'wrong')['accuracy']:.2f}%, "
+            f"one step per batch {memory_row(found, 'stateful, 1 step')['accuracy']:.2f}%")
 
 
 # ---- 08_stateful_pitfalls.py ----------------------------------------------------------------
@@ -313,11 +344,11 @@ ROWS = [
         args=("--units", "32")),
     Row("5", "05_stateful.py", "stateful, one letter", 100.00, 300,
         STATEFUL_CHECKS,
-        "The article's result holds; its reading ('learns the sequence') is what the probe "
-        "tests: letters whose value and position since the reset disagree, and runs of one "
-        "letter. It cannot tell counting steps from tracking the position in the alphabet: both "
-        "say the same.",
-        detail=lambda f: f"the probe follows {probe_verdict(f)}{repeated_verdict(f)}; cold "
+        "The article's result holds; its reading ('learns the sequence') is what the probes "
+        "test: the pass from every letter from a reset, where a step counter and a letter reader "
+        "disagree, and runs of one letter. The trained reader beside it is row 5r@1500 (the "
+        "verdicts below the checks).",
+        detail=lambda f: f"the probe from every start: {start_tally(f['probe']['model'])}; cold "
         f"{'-'.join(started(f, 'New start:'))}, warm {'-'.join(started(f, 'Warm start:'))}"),
     Row("5r", "05_stateful.py", "the same, random starts", None, 300,
         RANDOM_START_CHECKS,
@@ -369,21 +400,17 @@ ROWS = [
         args=("--shift-codes",), default=False,
         detail=lambda f: f"{f['distinct_accuracy']:.2f}% on the {f['distinct_after_padding']} distinct inputs"),
     Row("7", "07_stateful_memory.py", "memory: AAAABBBCCD", None, 25,
-        (Check("one letter stops at its ceiling", lambda f: memory_row(f, "stateless, one letter")["accuracy"]
-               == memory_row(f, "stateless, one letter")["best_possible"] < 100,
-               got=lambda f: (f"{percent(memory_row(f, 'stateless, one letter')['accuracy'])}, ceiling "
-                              f"{percent(memory_row(f, 'stateless, one letter')['best_possible'])}")),
-         Check(f"rows at 100% on the stream also read (probe at least {READS_AT:.0f}%)", perfect_rows_read,
-               got=perfect_rows_got),
-         Check("wrong stream layout worse than right", lambda f: memory_row(f, "stateful, 4 streams", "wrong")["accuracy"]
-               < memory_row(f, "stateful, 4 streams", "right")["accuracy"],
-               got=lambda f: (f"wrong {percent(memory_row(f, 'stateful, 4 streams', 'wrong')['accuracy'])}, right "
-                              f"{percent(memory_row(f, 'stateful, 4 streams', 'right')['accuracy'])}"))),
+        MEMORY_CHECKS,
         "Beyond the article: AAAABBBCCD, where one letter cannot say what is next, learned eight ways "
         "with the same updates; the figure is the best stateful row's. 100% on the stream does not "
-        "tell reading from counting: the mid-pattern probe does (a counter scores 0% on it).",
-        detail=lambda f: (f"wrong stream layout {memory_row(f, 'stateful, 4 streams', 'wrong')['accuracy']:.2f}%, "
-                          f"one step per batch {memory_row(f, 'stateful, 1 step')['accuracy']:.2f}%")),
+        "tell reading from counting: the probe from every start does, where a computed counter "
+        "scores below 90% (a stateless window as long as the memory need is the reading control).",
+        detail=memory_detail),
+    Row("7-b3", "07_stateful_memory.py", "memory, 3 steps per batch", None, 25,
+        MEMORY_CHECKS,
+        "Row 7 with --bptt 3: backprop through 3 steps, and 4 streams of 48 letters, which start "
+        "at pattern positions 1, 9, 7 and 5 (so some probe starts are training starts: marked *).",
+        args=("--bptt", "3"), detail=memory_detail),
     Row("8", "08_stateful_pitfalls.py", "pitfalls of stateful LSTMs", None, None,
         (Check("every pitfall as stated", lambda f: all(p["as_stated"] for p in f["pitfalls"]), got=pitfalls_got),),
         "Beyond the article: each common mistake with a stateful LSTM made on purpose, with what "
@@ -851,6 +878,88 @@ def checks_text(rows, runs, one_seed):
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------------------------------------
+# Verdicts with their controls: a verdict holds only where the controls separate
+# ---------------------------------------------------------------------------------------------
+TRAINED_READER = "5r@1500"  # framing 5 trained from random starts, five times the epochs: it reads
+
+
+def seeds_text(count, total):
+    return f"{count} of {total} seed{'s' if total > 1 else ''}"
+
+
+def framing5_verdicts(runs):
+    """Row 5's probes beside their controls: the computed counter and reader, and the trained
+    reader (row 5r@1500) of the same seeds. "Counts" holds on a seed where row 5 counts, the
+    computed controls come out "counts" and "reads", and the trained reader does not count."""
+    if isinstance(runs.get("5"), (str, type(None))):
+        return []
+    trained = runs.get(TRAINED_READER)
+    trained = None if isinstance(trained, str) else trained
+    lines = []
+    for name, probe in (("the probe from every start", every_start), ("the probe on runs of one letter", repeated)):
+        found = runs["5"]
+        n = len(found)
+        model = [probe(f)["model"] for f in found]
+        computed = [probe(f)["counter"]["verdict"] == "counts" and probe(f)["reader"]["verdict"] == "reads" for f in found]
+        counts = [m["verdict"] == "counts" for m in model]
+        text = (f"5, {name}: row 5 counts on {seeds_text(sum(counts), n)} ("
+                + (start_tally(model[0]) if n == 1 else
+                   f"counting on {min(m['counts'] for m in model)}-{max(m['counts'] for m in model)} starts, reading on "
+                   f"{min(m['reads'] for m in model)}-{max(m['reads'] for m in model)}")
+                + f"). Computed controls: a counter counts and a reader reads on {seeds_text(sum(computed), n)}.")
+        if trained is None:
+            lines.append(text + f" No trained reader in this run (row {TRAINED_READER}): the verdict is not checked "
+                                "against a model known to read.")
+            continue
+        other = [probe(f)["model"] for f in trained[:n]]
+        reads = [o["verdict"] == "reads" for o in other]
+        not_counting = [o["verdict"] != "counts" for o in other]
+        holds = sum(c and k and t for c, k, t in zip(counts, computed, not_counting))
+        text += (f" Row {TRAINED_READER}, trained to read: reads on {seeds_text(sum(reads), n)}, counts on "
+                 f"{seeds_text(n - sum(not_counting), n)} ("
+                 + (start_tally(other[0]) if n == 1 else
+                    f"reading on {min(o['reads'] for o in other)}-{max(o['reads'] for o in other)} starts")
+                 + f"). 'Row 5 counts' holds on {seeds_text(holds, n)} (row 5 counts, the trained reader does not)")
+        if sum(reads) < n:
+            text += (f"; the trained reader reads here on only {seeds_text(sum(reads), n)}, so on the others this probe "
+                     "cannot show that a model does not read")
+        lines.append(text + ".")
+    return lines
+
+
+def memory_verdicts(runs, label):
+    """07's stateful rows at 100% on the stream, per seed: do they read from every telling start?"""
+    if isinstance(runs.get(label), (str, type(None))):
+        return []
+    found = runs[label]
+    perfect = sum(len(perfect_stateful_rows(f)) for f in found)
+    reading = sum(len([r for r in perfect_stateful_rows(f) if reads_from(f, r) == f["telling_starts"]]) for f in found)
+    counter = [f["counter_starts"][s] for f in found for s in f["telling_starts"]]
+    control = [window_control(f)["probe_starts"][s] for f in found for s in f["telling_starts"]]
+    misses = []
+    for f in found:
+        for r in perfect_stateful_rows(f):
+            missed = [s for s in f["telling_starts"] if s not in reads_from(f, r)]
+            if missed:
+                misses.append(f"seed {f['seed']} {r['row']} below {f['reads_at']:.0f}% from position(s) "
+                              + ", ".join(f"{s + 1}{'*' if s in r['training_starts'] else ''}" for s in missed))
+    separate = sum(c >= f["reads_at"] for f in found for c in [window_control(f)["probe_starts"][s]
+                                                                for s in f["telling_starts"]])
+    text = (f"{label}, the probe from every start: {reading} of the {perfect} stateful rows at 100% on the stream "
+            f"(over {len(found)} seed{'s' if len(found) > 1 else ''}) read from every telling start. Controls on "
+            f"the telling starts: a computed counter {span(counter)}, the stateless row with the memory need's "
+            f"window {span(control)}; the controls separate (counter below {found[0]['reads_at']:.0f}%, window "
+            f"at or above) on {separate} of the {len(control)} telling starts")
+    starred = any("*" in miss for miss in misses)
+    return [text + (f". Not reading: {'; '.join(misses)}{' (* a training start)' if starred else ''}."
+                    if misses else ".")]
+
+
+def verdict_lines(runs):
+    return framing5_verdicts(runs) + memory_verdicts(runs, "7") + memory_verdicts(runs, "7-b3")
+
+
 def installed(*names):
     """The version of the first of these distributions that is installed, else "not installed".
 
@@ -975,6 +1084,12 @@ def study(args):
     else:
         print("Checks (per row what it can show; per check what was expected, in how many seeds it held):")
     print(checks_text(rows, runs, one_seed))
+    verdicts = verdict_lines(runs)
+    if verdicts:
+        print()
+        print("Verdicts with their controls (a verdict holds only where the controls separate):")
+        for line in verdicts:
+            print(textwrap.fill(line, 100, initial_indent="- ", subsequent_indent="  "))
     if one_seed:
         print()
         for row in rows:  # the scripts' own checks and extra measurements

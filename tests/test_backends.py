@@ -80,7 +80,7 @@ def test_framing_5_learns_the_alphabet_on_pytorch(tmp_path):
     found = json.loads((tmp_path / "found.json").read_text())
     assert found["accuracy"] == 100
     assert alphabet_from_a(found)
-    assert found["probe"]["follows_count"] > found["probe"]["total"] / 2
+    assert found["probe"]["model"]["verdict"] == "counts"  # the probe from every start
 
 
 def test_reproduce_reports_a_refusal_as_a_row_not_a_failure(monkeypatch):

@@ -35,16 +35,15 @@ def held_out_run(study_rows):
 def test_framing_5_as_the_article_trains_it_counts_steps_instead_of_reading(lesson_runs):
     for found in lesson_runs["5"]:
         assert found["accuracy"] == 100.0  # the article's result...
-        probe = found["probe"]
-        assert probe["follows_count"] > probe["total"] / 2  # ...by counting steps since the reset
-        assert probe["later_follows_count"] > probe["later_total"] / 2  # not only at step 1
-        assert reproduce.probe_answer(found, "QRS") == "D"  # the 3rd step, whatever the letters
+        probe = found["probe"]  # ...and the pass from every letter from a reset: a clock
+        assert probe["counter"]["verdict"] == "counts" and probe["reader"]["verdict"] == "reads"  # the controls
+        assert probe["model"]["verdict"] == "counts"
 
 
 def test_random_starts_take_the_step_counter_away(lesson_runs):
     for counting, random_start in zip(lesson_runs["5"], lesson_runs["5r"]):
-        assert random_start["probe"]["follows_count"] < random_start["probe"]["total"] / 2
-        assert random_start["probe"]["follows_count"] < counting["probe"]["follows_count"]
+        assert random_start["probe"]["model"]["counts"] < counting["probe"]["model"]["counts"]
+        assert random_start["probe"]["model"]["verdict"] != "counts"
 
 
 def test_framing_1_is_under_trained_not_short_of_context(lesson_runs):

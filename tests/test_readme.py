@@ -115,3 +115,20 @@ def test_every_local_link_leads_to_a_file_and_heading_that_exist(page):
         assert os.path.exists(target_path), f"{page}: {link}"
         if anchor:
             assert anchor in anchors_of(target_path), f"{page}: {link}"
+
+
+def test_the_study_page_is_the_study_of_todays_default_rows():
+    """docs/study.md shows the real output of `reproduce.py --seeds 10`: its table lists exactly
+    the rows reproduce.py runs by default, in that order, over 10 seeds, with the Holm line."""
+    import reproduce
+
+    with open(os.path.join(ROOT, "docs", "study.md"), encoding="utf-8") as file:
+        page = file.read()
+    table = re.search(r"^#\s+Framing\s+Article\s+Seed \d+\s+Mean±SD\s+Min-max\s+Held, of (\d+)\n-[- ]+\n(.*?)\n\n",
+                      page, re.MULTILINE | re.DOTALL)
+    assert table, "no study table (plain columns) in docs/study.md"
+    assert table[1] == "10"
+    labels = [line.split()[0] for line in table[2].splitlines()]
+    assert labels == [row.label for row in reproduce.ROWS if row.default]
+    assert re.search(r"^Seeds 7-16 \(10\), ", page, re.MULTILINE)
+    assert re.search(r"^Multiple comparisons \(Holm over the \d+ with a verdict", page, re.MULTILINE)

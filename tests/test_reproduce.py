@@ -48,26 +48,29 @@ def test_parse_output_keeps_other_lines_as_notes_and_refuses_text_without_accura
         parse_output("['A'] -> B\n")
 
 
-def found_5(from_a, cold, probe_letters, all_starts=None, accuracy=100.0):
+def scoring(counts=0, reads=0, neither=0, tie=1):
+    """One scoring of a probe from every start, as probes.counting_or_reading writes it."""
+    telling = counts + reads + neither
+    verdict = "counts" if counts > telling / 2 else "reads" if reads > telling / 2 else "no verdict"
+    return {"counts": counts, "reads": reads, "neither": neither, "tie": tie, "verdict": verdict}
+
+
+def probe(**model):
+    """A probe with its computed controls: the counter counts and the reader reads on 24 starts."""
+    return {"model": scoring(**model), "counter": scoring(counts=24), "reader": scoring(reads=24)}
+
+
+COUNTING, READING = probe(counts=24), probe(reads=23, neither=1)
+
+
+def found_5(from_a, cold, every_start=COUNTING, on_repeats=COUNTING, all_starts=None, accuracy=100.0, seed=7):
     """A framing-5 result as the script writes it, for the checks below."""
-    results = [
-        {"letters": letters, "predicted": predicted, "count_says": ALPHABET[len(letters)],
-         "letter_says": ALPHABET[ALPHABET.index(letters[-1]) + 1]}
-        for letters, predicted in probe_letters
-    ]
-    later = [r for r in results if len(r["letters"]) > 1]
     return {
-        "accuracy": accuracy,
+        "accuracy": accuracy, "seed": seed,
         "predictions": {"": from_a, "New start:  K": cold, "Warm start:  ABCDEFGHIJ fed first, then K": [["K", "L"]]},
-        "probe": {
-            "follows_count": sum(r["predicted"] == r["count_says"] for r in results),
-            "follows_letter": sum(r["predicted"] == r["letter_says"] for r in results),
-            "total": len(results), "results": results,
-            "later_follows_count": sum(r["predicted"] == r["count_says"] for r in later), "later_total": len(later),
-            "repeated": {"total": 624, "follows_count": 431, "lags_one_step": 193, "follows_letter": 0},
-        },
-        "all_starts": all_starts or {"per_letter": [100.0] * 25, "mean": 100.0, "first_steps": 100.0,
-                                     "later_steps": 100.0, "first_steps_count": 2},
+        "probe": every_start,
+        "repeated": {"total": 624, "follows_count": 431, "lags_one_step": 193, "follows_letter": 0, "probe": on_repeats},
+        "all_starts": all_starts or {"per_letter": [100.0] * 25, "mean": 100.0},
     }
 
 
@@ -75,13 +78,15 @@ WALK = [[a, b] for a, b in zip(ALPHABET, ALPHABET[1:])]
 
 
 def test_checks_fail_when_what_they_check_fails():
-    counting = found_5(WALK, [["K", "B"]], [("Q", "B"), ("QRS", "D"), ("KLMNO", "F")])
-    reading = found_5(WALK[:-1] + [["Y", "Y"]], [["K", "L"]], [("Q", "R"), ("QRS", "T"), ("KLMNO", "P")])
+    counting = found_5(WALK, [["K", "B"]])
+    reading = found_5(WALK[:-1] + [["Y", "Y"]], [["K", "L"]], READING, probe(neither=26))
     five = ROWS_BY_LABEL["5"]
-    assert [check.held(counting) for check in five.checks] == [True, False, True]  # counts: not reading
-    assert [check.held(reading) for check in five.checks] == [False, True, False]  # Y -> Y: not A..Z
-    assert reproduce.probe_verdict(counting) == "the step count (3 of 3 probes)"
-    assert "lags one step in 193" in five.detail(counting)  # the runs of one letter are reported
+    assert [check.held(counting) for check in five.checks] == [True, False, True, True]  # counts: not reading
+    assert [check.held(reading) for check in five.checks] == [False, True, False, False]  # Y -> Y: not A..Z
+    assert reproduce.check_line(five, five.checks[2], [counting]) == (
+        "expected counts steps (probe from every start); got counts on 24, reads on 0, neither on 0 of the 24 "
+        "telling starts (a computed counter counts on 24, a computed reader reads on 24): held")
+    assert "the probe from every start: counts on 24" in five.detail(counting)
     assert not reproduce.all_correct([("ABC", "D"), ("BCD", "F")])
     assert reproduce.all_correct([("ABC", "D"), ("BCD", "E")])
 
@@ -89,20 +94,32 @@ def test_checks_fail_when_what_they_check_fails():
 @pytest.mark.parametrize("label", ["5r", "5r-lr01", "5r@1500"])
 def test_random_start_rows_are_scored_on_every_starting_letter(label):
     row = ROWS_BY_LABEL[label]
-    warm_up = {"per_letter": [40.0] * 25, "mean": 70.7, "first_steps": 6.0, "later_steps": 80.0, "first_steps_count": 2}
+    late = {"per_letter": [40.0] * 25, "mean": 70.7}
     strays = WALK[:2] + [["C", "G"]] + WALK[3:]
-    reading_late = found_5(strays, [["K", "L"]], [("Q", "R"), ("QRS", "T"), ("KLMNO", "P")], warm_up, accuracy=4.0)
+    reading_late = found_5(strays, [["K", "L"]], READING, all_starts=late, accuracy=4.0)
     assert row.value(reading_late) == 70.7  # the figure is all_starts.mean, not the A pass's 4.00%
-    assert [check.held(reading_late) for check in row.checks] == [False, False, True, True, True]
-    assert [check.meant_to_fail for check in row.checks] == [False, True, False, False, False]
-    flat = {"per_letter": [100.0] * 25, "mean": 100.0, "first_steps": 100.0, "later_steps": 100.0, "first_steps_count": 2}
-    counting = found_5(WALK, [["K", "B"]], [("Q", "B"), ("QRS", "D"), ("KLMNO", "F")], flat)
-    assert [check.held(counting) for check in row.checks] == [True, True, False, False, False]
-    assert "all starts 70.70% (first 2 steps 6.00%, later 80.00%), the article's A pass 4.00%" in row.detail(reading_late)
+    assert [check.held(reading_late) for check in row.checks] == [False, False, True]
+    assert [check.meant_to_fail for check in row.checks] == [False, True, False]
+    counting = found_5(WALK, [["K", "B"]], all_starts={"per_letter": [100.0] * 25, "mean": 100.0})
+    assert [check.held(counting) for check in row.checks] == [True, True, False]
+    assert "all starts 70.70%, the article's A pass 4.00%" in row.detail(reading_late)
     lines = [reproduce.check_line(row, check, [reading_late]) for check in row.checks]
     assert lines[1] == ("expected the article's A pass: 100%, A..Z (meant to fall short); got 4.00%, "
                         "after A..Y predicted BCGEFGHIJKLMNOPQRSTUVWXYZ: not held, as meant")
-    assert lines[2] == "expected later steps above the first (a warm-up); got first 2 steps 6.00%, later 80.00%: held"
+
+
+def test_the_counting_verdict_holds_only_where_the_trained_reader_does_not_count():
+    runs = {"5": [found_5(WALK, [["K", "B"]], seed=seed) for seed in (7, 8)],
+            "5r@1500": [found_5(WALK, [["K", "L"]], READING, probe(neither=26), seed=7),
+                        found_5(WALK, [["K", "L"]], COUNTING, COUNTING, seed=8)]}  # a "reader" that counts
+    every, repeats = reproduce.framing5_verdicts(runs)
+    assert "row 5 counts on 2 of 2 seeds" in every
+    assert "'Row 5 counts' holds on 1 of 2 seeds" in every  # not where the control counts too
+    assert "reads on 1 of 2 seeds, counts on 1 of 2 seeds" in every
+    assert "cannot show that a model does not read" in repeats  # the trained reader reads on no seed there
+    alone = reproduce.framing5_verdicts({"5": runs["5"]})
+    assert all("No trained reader in this run" in line for line in alone)
+    assert reproduce.framing5_verdicts({"1": []}) == []
 
 
 def test_a_nested_metric_is_compared_across_seeds():
@@ -147,16 +164,26 @@ def test_stateful_framing_6_rows():
     assert reproduce.comparison_line(comparison, runs).startswith("6st distinct accuracy vs 6 distinct accuracy: +0.9 points")
 
 
-def found_7(probes):
-    """07's rows: a stateless one at its ceiling, stateful ones at 100% with the given probe scores."""
+def found_7(probes, training_starts=(0,)):
+    """07's rows: a stateless one at its ceiling, the window control, and stateful ones at 100%
+    whose probe from every start scores `probes[i]` from position 5 and 100% elsewhere."""
+    telling = list(range(1, 10))
+
+    def starts(at_5):
+        return [100.0] * 4 + [at_5] + [100.0] * 5
+
     rows = [{"row": "stateless, one letter", "accuracy": 70.0, "best_possible": 70.0, "probe_accuracy": None},
+            {"row": "stateless, window of 4", "accuracy": 100.0, "best_possible": 100.0, "probe_accuracy": None,
+             "probe_starts": [100.0] * 10},
             {"row": "stateful, 4 streams x 5 steps, wrong layout", "accuracy": 68.0, "best_possible": 100.0,
-             "probe_accuracy": 5.0},
+             "probe_accuracy": 5.0, "probe_starts": starts(5.0), "training_starts": [0, 5]},
             {"row": "stateful, 4 streams x 5 steps, right layout", "accuracy": 100.0, "best_possible": 100.0,
-             "probe_accuracy": probes[0]}]
-    rows += [{"row": f"stateful, {k} steps per batch", "accuracy": 100.0, "best_possible": 100.0, "probe_accuracy": p}
+             "probe_accuracy": probes[0], "probe_starts": starts(probes[0]), "training_starts": list(training_starts)}]
+    rows += [{"row": f"stateful, {k} steps per batch", "accuracy": 100.0, "best_possible": 100.0, "probe_accuracy": p,
+              "probe_starts": starts(p), "training_starts": [0]}
              for k, p in enumerate(probes[1:], start=1)]
-    return {"accuracy": 100.0, "rows": rows}
+    return {"accuracy": 100.0, "rows": rows, "seed": 7, "telling_starts": telling, "reads_at": 90.0,
+            "counter_starts": [100.0, 60.0, 30.2, 10.1, 0.0, 0.0, 0.0, 10.3, 30.1, 59.9]}
 
 
 def test_row_7_checks_what_the_probe_shows_not_the_stream_alone():
@@ -165,12 +192,19 @@ def test_row_7_checks_what_the_probe_shows_not_the_stream_alone():
     assert [c.held(reading) for c in row.checks] == [True, True, True]
     assert [c.held(counting) for c in row.checks] == [True, False, True]
     assert reproduce.check_line(row, row.checks[1], [counting]) == (
-        "expected rows at 100% on the stream also read (probe at least 90%); got 1 of the 2 stateful rows at "
-        "100% on the stream read on the probe (stateful, 4 streams x 5 steps, right layout 100.00%, "
-        "stateful, 1 steps per batch 19.25%): not held")
+        "expected rows at 100% on the stream also read, from every telling start (probe from every start); got 1 "
+        "of the 2 stateful rows at 100% on the stream read from every telling start (stateful, 4 streams x 5 "
+        "steps, right layout: 9 of 9, lowest 100.00% from position 2; stateful, 1 steps per batch: 8 of 9, lowest "
+        "19.25% from position 5); controls on the telling starts: a computed counter 0.0-60.0%, the stateless, "
+        "window of 4 row 100.0-100.0%: not held")
     no_perfect = found_7([100.0])
-    no_perfect["rows"][2]["accuracy"] = 99.0
+    no_perfect["rows"][3]["accuracy"] = 99.0
     assert not row.checks[1].held(no_perfect)  # no stateful row at 100%: nothing shown to read
+    (line,) = reproduce.memory_verdicts({"7": [counting]}, "7")
+    assert "1 of the 2 stateful rows at 100% on the stream (over 1 seed) read from every telling start" in line
+    assert "Not reading: seed 7 stateful, 1 steps per batch below 90% from position(s) 5." in line
+    trained_there = found_7([19.25], training_starts=(0, 4))  # a probe start the row's training also reset at
+    assert "from position(s) 5* (* a training start)" in reproduce.memory_verdicts({"7-b3": [trained_there]}, "7-b3")[0]
 
 
 def test_row_8_checks_every_pitfall():
@@ -203,9 +237,9 @@ def test_expected_got_and_held_per_check_one_seed_and_several():
 
 def test_tables_are_plain_columns_unless_markdown_is_asked():
     rows = [ROWS_BY_LABEL["4"], ROWS_BY_LABEL["4@500"], ROWS_BY_LABEL["5r"]]
-    late = {"per_letter": [40.0] * 25, "mean": 31.2, "first_steps": 4.0, "later_steps": 40.0, "first_steps_count": 2}
+    late = {"per_letter": [40.0] * 25, "mean": 31.2}
     runs = {"4": [{"accuracy": 100.0, "train_seconds": 14.1}], "4@500": [{"accuracy": 24.0, "train_seconds": 3.8}],
-            "5r": [{**found_5(WALK, [["K", "B"]], [("Q", "B"), ("QRS", "D")], late, accuracy=4.0), "train_seconds": 6.1}]}
+            "5r": [{**found_5(WALK, [["K", "B"]], all_starts=late, accuracy=4.0), "train_seconds": 6.1}]}
     plain = reproduce.one_seed_table(rows, runs).splitlines()
     assert plain[0].split() == ["#", "Framing", "Article", "This", "run", "Checks", "held"]
     assert set(plain[1]) == {"-", " "}
