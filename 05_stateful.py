@@ -167,6 +167,7 @@ lstm.reset_state()  # reset RNN memory
 print("Model Accuracy: %.2f%%" % (accuracy * 100))
 all_starts = probes.all_starts(model)  # every pass A.., B.., ..., Y.., each from a reset
 all_starts_lines = probes.all_starts_lines(all_starts, accuracy * 100)
+all_starts_lines = all_starts_lines if args.verbose else all_starts_lines[:1]  # per letter: --verbose
 print("\n".join(all_starts_lines))
 
 
@@ -226,18 +227,25 @@ warm = generate(WARM_UP + COLD_START, COLD_STEPS)
 # 26 letters), so this probe can show a clock but not that a model does not read.
 
 # %%
-probe = probes.every_start(model)  # 25 passes x 25 steps, beside the computed counter and reader
-probe_lines = probes.every_start_lines(probe, common.ALPHABET[:-1], "Probe, the pass from each letter from a reset")
-print("\n".join(probe_lines))
-print("Examples, letters fed from a reset -> prediction (a counter says / a reader says):")
-for letters in EXAMPLES:
-    said = probes.feed(model, letters)
+EXAMPLES_HEADER = "Probe, letters fed from a reset -> prediction (beside it, what a step counter and a letter reader would say):"
+print(EXAMPLES_HEADER)
+examples = [[letters, probes.feed(model, letters)] for letters in EXAMPLES]
+for letters, said in examples:
     print(common.prediction_line(list(map(common.CHAR_TO_INT.get, letters)), said),
           f"  (counter {common.ALPHABET[len(letters)]}, reader {common.ALPHABET[common.CHAR_TO_INT[letters[-1]] + 1]})")
+probe = probes.every_start(model)  # 25 passes x 25 steps, beside the computed counter and reader
 repeated = probes.repeated_letters(model)  # 26 letters x 24 steps, each prediction classified
-repeated_lines = [probes.repeated_verdict(repeated),
-                  *probes.every_start_lines(repeated["probe"], common.ALPHABET, "Repeated letters")[1:]]
-print("\n".join(repeated_lines))
+probe_lines = [
+    probes.summary_line(probe, "Probe from every start (the pass from each letter A..Y, from a reset)"),
+    *probes.detail_lines(probe, common.ALPHABET[:-1]),
+    probes.repeated_verdict(repeated),
+    probes.summary_line(repeated["probe"], "Repeated letters (each of A..Z 24 times from a reset)")
+    + " (a model trained to read is lost here too: this probe can show a clock, not that a model does not read)",
+    *probes.detail_lines(repeated["probe"], common.ALPHABET),
+]
+if not args.verbose:  # the start-by-start lines with --verbose only (--json has every figure)
+    probe_lines = [line for line in probe_lines if not line.startswith("  ")]
+print("\n".join(probe_lines))
 
 # %% [markdown]
 # ## State you hold yourself
@@ -355,6 +363,7 @@ predictions = {
     "": from_a,
     f"New start:  {COLD_START}": cold,
     f"Warm start:  {WARM_UP} fed first, then {COLD_START}": warm,
+    EXAMPLES_HEADER: examples,
 }
 if continued is not None:
     predictions[f"Continue {args.predict!r} for {args.steps} letters:"] = continued
@@ -364,6 +373,7 @@ common.write_json(args, {
     "train_seconds": train_seconds,
     "plot": plotted,  # the numbers drawn, with --plot
     "random_start": args.random_start,
+    "verbose": args.verbose,  # the notes hold the lines printed: start by start only with --verbose
     "learning_rate": args.learning_rate,
     "predictions": predictions,
     "probe": probe,  # every start, beside the computed counter and reader
@@ -371,5 +381,5 @@ common.write_json(args, {
     "explicit_largest_difference": largest,
     "explicit_batch": dict(zip(rows, generated)),
     "state_at_save": state_at_save,
-    "notes": [*all_starts_lines, *probe_lines, *repeated_lines, explicit_note, batch_note],
+    "notes": [*all_starts_lines, *probe_lines, explicit_note, batch_note],
 })

@@ -505,6 +505,11 @@ def framing5_options(parser):
         "Y -> A, so the step count no longer gives the answer (default: off, the article's "
         "passes from 'A')",
     )
+    parser.add_argument(
+        "--verbose", action="store_true",
+        help="also print the probes start by start and the score of the pass from each letter "
+        "(default: their verdicts only; --json has everything)",
+    )
 
 
 PITFALLS_LEARNING_RATE = 0.01  # 08's small models learn their pattern in 40 short epochs at this step

@@ -44,57 +44,6 @@ def from_reset(model, sequences):
 
 
 # ---------------------------------------------------------------------------------------------
-# Letters against steps: inputs whose value and position since the reset disagree
-# ---------------------------------------------------------------------------------------------
-def wrong_letter(step):
-    """A letter B..Y twelve places from the one that belongs at `step` (1-based), wrapping."""
-    return ALPHABET[(step - 1 + 12 - 1) % 24 + 1]
-
-
-def probe_inputs():
-    """The 49 probes: B..Y alone (step 1); A.. up to the (n-1)th letter, then a wrong one (steps
-    2..24); QRS and KLMNO, runs of the alphabet that start elsewhere than at 'A'."""
-    inputs = list(ALPHABET[1:-1])
-    inputs += [ALPHABET[: step - 1] + wrong_letter(step) for step in range(2, 25)]
-    return inputs + ["QRS", "KLMNO"]
-
-
-def letters_or_steps(model):
-    """Each probe: (letters, predicted, what counting says, what reading says)."""
-    results = []
-    for letters in probe_inputs():
-        count, read = ALPHABET[len(letters)], ALPHABET[ALPHABET.index(letters[-1]) + 1]
-        assert count != read  # every probe tells the two apart
-        results.append((letters, feed(model, letters), count, read))
-    return results
-
-
-def probe_counts(results):
-    """The probe's tally: dict of follows_count, follows_letter, total, and the same after step 1."""
-    later = [r for r in results if len(r[0]) > 1]  # step 1 alone could be passed by always saying 'B'
-    return {
-        "follows_count": sum(p == count for _, p, count, _ in results),
-        "follows_letter": sum(p == read for _, p, _, read in results),
-        "total": len(results),
-        "later_follows_count": sum(p == count for _, p, count, _ in later),
-        "later_total": len(later),
-    }
-
-
-def probe_verdict(counts):
-    """One line on the probe of 49 inputs (the same words as before the repeated letters came)."""
-    by_count, by_letter, total = counts["follows_count"], counts["follows_letter"], counts["total"]
-    first = total - counts["later_total"]
-    split = (f"{by_count - counts['later_follows_count']} of {first} at step 1, "
-             f"{counts['later_follows_count']} of {counts['later_total']} later")
-    if by_count > total / 2:
-        return f"Follows the step count, not the letter: {by_count} of {total} probes ({split})"
-    if by_letter > total / 2:
-        return f"Follows the letter, not the step count: {by_letter} of {total} probes"
-    return f"Follows neither consistently: the step count in {by_count} ({split}), the letter in {by_letter}, of {total} probes"
-
-
-# ---------------------------------------------------------------------------------------------
 # One letter repeated from a reset: does the clock tick when the letter does not change?
 # ---------------------------------------------------------------------------------------------
 def repeated_letters(model, repeats=REPEATS):
@@ -243,22 +192,29 @@ def tally_line(scores):
     return text + (f" ({scores['tie']} tied)" if scores["tie"] else "")
 
 
-def every_start_lines(scores, starts, what):
-    """What 05 prints for a with_controls(...) probe whose rows start at `starts` (letters)."""
+def summary_line(scores, what):
+    """One line: the verdict of a with_controls(...) probe on `what`, beside its computed controls."""
     model = scores["model"]
+    telling = model["counts"] + model["reads"] + model["neither"]
+    return (f"{what}: this model counts on {model['counts']}, reads on {model['reads']}, neither on "
+            f"{model['neither']} of the {telling} telling starts ({model['ties']} predictions tied); a computed "
+            f"counter counts on {scores['counter']['counts']}, a computed reader reads on "
+            f"{scores['reader']['reads']}. Verdict: {model['verdict']}")
 
+
+def detail_lines(scores, starts):
+    """The same probe start by start (05 prints them with --verbose)."""
     def shares(key):
-        return " ".join("tie" if row[key] is None else f"{row[key]:.0f}" for row in model["rows"])
+        return " ".join("tie" if row[key] is None else f"{row[key]:.0f}" for row in scores["model"]["rows"])
 
     return [
-        f"{what}, per start {starts[0]}..{starts[-1]}, % of the predictions that tell a clock from a reader:",
-        f"  within a step of the step count (a clock): {shares('clock')}",
-        f"  the letter after the one fed (a reader):   {shares('letter')}",
-        f"  This model {tally_line(model)}; {model['ties']} predictions tied.",
-        f"  Controls, scored the same way: a step counter {tally_line(scores['counter'])}; "
-        f"a letter reader {tally_line(scores['reader'])}.",
-        f"  Verdict: {model['verdict']} (a start is a side's when more than {MAJORITY:.0f}% of its telling "
-        f"predictions are; the verdict, when more than half of the telling starts are)",
+        f"  per start {starts[0]}..{starts[-1]}, % of the telling predictions within a step of the step count: "
+        f"{shares('clock')}",
+        f"  per start {starts[0]}..{starts[-1]}, % of the telling predictions that are the letter after the one fed: "
+        f"{shares('letter')}",
+        f"  (a start is a side's when more than {MAJORITY:.0f}% of its telling predictions are; the verdict, when "
+        f"more than half of the telling starts are; controls: a counter {tally_line(scores['counter'])}, "
+        f"a reader {tally_line(scores['reader'])})",
     ]
 
 

@@ -1138,7 +1138,7 @@ class Printed:
         return next((line for line in self.notes if line.startswith(prefix)), None)
 
 
-PREDICTION = re.compile(r"^(?:\[(?P<letters>[^\]]*)\]|(?P<letter>[A-Z])) -> (?P<out>[A-Z])$")
+PREDICTION = re.compile(r"^(?:\[(?P<letters>[^\]]*)\]|(?P<letter>[A-Z])) -> (?P<out>[A-Z])(?:\s+\(.*\))?$")  # (a remark)
 HEADER = re.compile(r"^(New start:|Warm start:).*|.*:$")
 
 

@@ -91,8 +91,77 @@ def test_a_dataset_of_another_static_batch_size_is_refused():
 def test_a_stateful_model_with_no_batch_size_is_refused():
     # Keras 2's habit: no input at all. Keras 3 builds the model on fit's first batch, silently.
     model = keras.Sequential([keras.layers.LSTM(4, stateful=True, name="lstm"), keras.layers.Dense(2)])
-    assert refusal(model, samples(4), batch_size=BATCH, shuffle=False).startswith(
-        "stateful layer 'lstm' has no fixed batch size")
+    message = refusal(model, samples(4), batch_size=BATCH, shuffle=False)
+    assert message.startswith("stateful layer 'lstm' has no fixed batch size (not built yet)")
+    assert "keras.Input(batch_shape=" in message and "call it once on a batch" in message
+
+
+class Subclassed(keras.Model):
+    """A model of the user's own: no keras.Input, so no `model.inputs`; its batch size is the
+    one it was first called on."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = keras.layers.LSTM(4, stateful=True, use_cudnn=False, name="lstm")
+        self.dense = keras.layers.Dense(2, activation="softmax")
+
+    def call(self, x):
+        return self.dense(self.lstm(x))
+
+
+def test_a_subclassed_model_is_judged_by_its_state():
+    model = Subclassed()
+    message = refusal(model, samples(4), batch_size=BATCH, shuffle=False)  # never called: no state yet
+    assert message.startswith("stateful layer 'lstm' has no fixed batch size (not built yet)")
+    model(samples(BATCH))  # built: the state is (2, 4)
+    assert guard.check_stateful_fit(model, samples(4), batch_size=BATCH, shuffle=False) is None
+    assert refusal(model, samples(4), batch_size=1, shuffle=False).startswith(
+        "batch_size=1 is not the batch size the stateful model was built for, 2")
+    assert refusal(model, samples(5), batch_size=BATCH, shuffle=False).startswith("5 samples do not fill")
+    assert refusal(model, samples(4), batch_size=BATCH).startswith("shuffle=True")
+
+
+def test_a_stateless_input_beside_a_stateful_one_passes():
+    # Input batch sizes {2, None}: the state says 2, and the stateless input takes any batch.
+    stream, extra = keras.Input(batch_shape=(BATCH, 1, 2)), keras.Input(shape=(3,))
+    state = keras.layers.LSTM(4, stateful=True, use_cudnn=False, name="lstm")(stream)
+    model = keras.Model([stream, extra], keras.layers.Dense(2)(keras.layers.Concatenate()([state, extra])))
+    x = [samples(4), np.zeros((4, 3), "float32")]
+    assert guard.check_stateful_fit(model, x, batch_size=BATCH, shuffle=False) is None
+    assert refusal(model, [samples(5), np.zeros((5, 3))], batch_size=BATCH, shuffle=False).startswith("5 samples")
+
+
+def test_validation_split_is_refused():
+    message = refusal(stateful_model(), samples(80), batch_size=BATCH, shuffle=False, validation_split=0.2)
+    assert message.startswith("validation_split=0.2 keeps the last 20% of x for validation")
+    assert "validation_data=(x_val, y_val)" in message and "reset the state" in message
+
+
+def test_validation_data_must_fill_whole_batches():
+    model, y = stateful_model(), np.zeros((5, 2))
+    assert guard.check_stateful_fit(model, samples(4), batch_size=BATCH, shuffle=False,
+                                    validation_data=(samples(4), y[:4])) is None
+    message = refusal(model, samples(4), batch_size=BATCH, shuffle=False, validation_data=(samples(5), y))
+    assert message.startswith("validation_data's 5 samples do not fill batches of 2: the last batch of 1")
+    assert "validation_data=(x_val[:4], y_val[:4])" in message and "pad to 6" in message
+    message = refusal(model, samples(4), batch_size=BATCH, shuffle=False, validation_data=(samples(1), y[:1]))
+    assert message == "validation_data's 1 sample is fewer than one batch of 2: give at least 2 samples"
+    dataset = tf.data.Dataset.from_tensor_slices((samples(5), y)).batch(BATCH)
+    assert refusal(model, samples(4), batch_size=BATCH, shuffle=False, validation_data=dataset).startswith(
+        "the validation dataset's batch size is not static")
+
+
+def test_fewer_samples_than_one_batch_are_refused_in_plain_words():
+    message = refusal(stateful_model(), samples(1), batch_size=BATCH, shuffle=False)
+    assert message == ("1 sample is fewer than one batch of 2: give at least 2 samples, "
+                       "or build the model for batch size 1")
+    message = refusal(stateful_model((3, 1, 2)), samples(2), batch_size=3, shuffle=False)
+    assert message.startswith("2 samples are fewer than one batch of 3")
+
+
+def test_shuffle_by_batch_is_refused_by_its_name():
+    message = refusal(stateful_model(), samples(4), batch_size=BATCH, shuffle="batch")
+    assert message.startswith('shuffle="batch" shuffles whole batches') and "shuffle=False" in message
 
 
 def test_a_stateful_layer_inside_a_wrapper_or_a_nested_model_is_found():

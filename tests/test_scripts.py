@@ -30,7 +30,7 @@ SCRIPTS = {
             "": 25,
             "New start:  K": 5,
             "Warm start:  ABCDEFGHIJ fed first, then K": 5,
-            "Probe, letters fed from a reset -> prediction:": 49,
+            "Probe, letters fed from a reset -> prediction (beside it, what a step counter and a letter reader would say):": 3,
             "Explicit state, 3 sequences in one batch:": 0,
         },
     ),
