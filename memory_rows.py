@@ -143,13 +143,15 @@ class Scoring:
         at each position 0 .. period-1 of the pattern, from its second period on. A model that
         counts steps since the reset scores `counter_starts`; one that reads the letters finds the
         phase once the letters say it, from any start."""
-        read = reader(model)
-        scores = []
+        length = len(self.inputs)
+        streams = np.zeros((self.period, length), int)  # row s: the stream from position s, then padding
         for start in range(self.period):
-            probabilities = keras.ops.convert_to_numpy(read(one_hot([self.inputs[start:]])))[0]
-            predicted = np.argmax(probabilities[self.period - 1 :], axis=-1)
-            scores.append(100 * float(np.mean(predicted == self.start_targets(start))))
-        return scores
+            streams[start, : length - start] = self.inputs[start:]
+        # One call for every start: an LSTM reads forward, so what follows a row's stream (the
+        # padding) changes none of the predictions made before it.
+        predicted = np.argmax(keras.ops.convert_to_numpy(reader(model)(one_hot(streams))), axis=-1)
+        return [100 * float(np.mean(predicted[start, self.period - 1 : length - start] == self.start_targets(start)))
+                for start in range(self.period)]
 
     def window_starts(self, probabilities):
         """The same per-start scores for a stateless row (the positive control: a window as long
