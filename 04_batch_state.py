@@ -21,10 +21,11 @@ What does explain the 100%? The controls change one thing at a time (docs/learni
 5 seeds, 7..11). At Adam's default learning rate 0.001, the article's: a tenth of the updates
 (--epochs 500) scores 20-24%, and the same 5000 updates with one sample each (--batch-size 1
 --epochs 200) 24-36%. At 0.01 (--learning-rate 0.01) both controls reach 96-100%: neither a
-tenth of the updates nor batch size 1 keeps the model from learning as such. Within each batch
-size the runs follow the learning rate times the updates (roughly how far Adam can move each
-weight), and batch size 1 needs more of it: at 5 (500 updates at 0.01, or 5000 at 0.001), full batches score 96-100% and
-batch size 1 24-36%; at 50 (5000 updates at 0.01) batch size 1 reaches 96-100% too. A full-batch
+tenth of the updates nor batch size 1 keeps the model from learning as such. At one product of
+learning rate and updates, 5 (500 updates at 0.01, or 5000 at 0.001), the two routes scored
+alike within each batch size (roughly how far Adam can move each weight; other products not
+tested): full batches 96-100% and batch size 1 24-36%; at 50 (5000 updates at 0.01) batch size
+1 reaches 96-100% too. A full-batch
 update follows the gradient of all 25 pairs, a batch-size-1 update that of one pair. 32 units
 instead of 16 (--units 32) reach 100% as well (the README's study: 10 seeds, at 0.001).
 

@@ -14,8 +14,10 @@ the same way (the stream fed one letter at a time from a reset state):
               truncated backpropagation through T steps); K parallel streams per batch
               (--streams K), laid out so that row i of each batch continues row i of the batch
               before, and the same data laid out wrongly, as a control
-Then a probe: every stateful row reads the stream again from a reset in mid-pattern, where a
-model that only counted steps since the reset would miss every letter.
+Then a probe: every stateful row reads the stream again from a reset at each position of the
+pattern, beside two controls scored the same way: a computed step counter (0% to 60% from every
+start but the first) and the stateless row whose window is the memory need (which reads the
+letters by construction, though with no reset to recover from).
 Unlike framings 1-6, the letters go in one-hot (26 features), not as index / 26: see the data.
 
 What the default run showed on seeds 7 to 11: one letter stops at 70.16% and a window of 3 at
@@ -24,11 +26,11 @@ right reach 100% (one step per batch: 98.95% on one seed of the five), though on
 ends 5 to 12 times less sure (cross-entropy) than 5 steps per batch. The wrong layout scores 100%
 on its own training batches and 40% to 80% on the stream.
 
-100% on the stream does not show that a model reads the letters. Across --bptt 1, 2, 3, 5, 10
-and seeds 7 to 11 (docs/memory.md), 46 stateful rows laid out right reached 100% on the stream;
-read from a reset in mid-pattern, where counting steps since the reset scores 0%, 43 of them
-scored 90% or more (they mostly read), but 3 steps per batch on seed 7 scored 19.25% and 4
-streams x 10 steps on seed 7 71.12%.
+100% on the stream does not show that a model reads the letters: a row can fit the stream from
+the pattern's start and still fail to find its place from some other start (3 steps per batch on
+seed 7 scored 19.25% from the first B, where it was never reset in training). The study
+(docs/study.md: rows 7 and 7-b3, seeds 7 to 16) counts the rows that read from every start where
+the counter fails; docs/memory.md has the older one-start grid over --bptt 1 to 10.
 
     python 07_stateful_memory.py [--pattern AAAABBBCCD] [--bptt 5] [--streams 4] [--epochs 25] [--seed 7] [--learning-rate 0.001] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
 """
@@ -304,13 +306,16 @@ for number, row in enumerate(ROWS, 1):
         models[row.name] = model
 
 # %% [markdown]
-# ## The rows side by side, and the mid-pattern probe
+# ## The rows side by side, and the probes
 # Same initial weights, same number of updates, the same letters scored. Not the same targets per
 # update: a T-step batch, K streams or a whole period learn from more letters at each update.
 # The probe: every training pass starts at the pattern's first letter right after a reset, so a
 # model that only counts steps since the reset, as framing 5's does, fits the training stream
 # too. Read from a reset in mid-pattern, a counter misses every letter; a reader finds the phase.
-# 100% on the stream alone does not tell the two apart.
+# 100% on the stream alone does not tell the two apart. The probe from every start reads from a
+# reset at each position of the pattern: a start tells only where the counter scores below 90%,
+# and the stateless window of the memory need (a reader by construction) is the other control.
+# A * marks a start at which the row's own training began a stream after a reset.
 
 # %%
 memory_rows.print_table(rows, len(scoring.scored))

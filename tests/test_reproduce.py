@@ -85,7 +85,7 @@ def test_checks_fail_when_what_they_check_fails():
     assert [check.held(reading) for check in five.checks] == [False, True, False, False]  # Y -> Y: not A..Z
     assert reproduce.check_line(five, five.checks[2], [counting]) == (
         "expected counts steps (probe from every start); got counts on 24, reads on 0, neither on 0 of the 24 "
-        "telling starts (a computed counter counts on 24, a computed reader reads on 24): held")
+        "rows that tell (a computed counter counts on 24, a computed reader reads on 24): held")
     assert "the probe from every start: counts on 24" in five.detail(counting)
     assert not reproduce.all_correct([("ABC", "D"), ("BCD", "F")])
     assert reproduce.all_correct([("ABC", "D"), ("BCD", "E")])
@@ -114,9 +114,11 @@ def test_the_counting_verdict_holds_only_where_the_trained_reader_does_not_count
                         found_5(WALK, [["K", "L"]], COUNTING, COUNTING, seed=8)]}  # a "reader" that counts
     every, repeats = reproduce.framing5_verdicts(runs)
     assert "row 5 counts on 2 of 2 seeds" in every
-    assert "'Row 5 counts' holds on 1 of 2 seeds" in every  # not where the control counts too
-    assert "reads on 1 of 2 seeds, counts on 1 of 2 seeds" in every
-    assert "cannot show that a model does not read" in repeats  # the trained reader reads on no seed there
+    assert "reads on 1 of 2 seeds" in every and "The controls separate on 1 of 2 seeds" in every
+    assert "there, 'row 5 counts' holds on 1 of 1" in every  # not where the trained "reader" counts
+    assert "on the 1 other the verdict is not checked" in every
+    assert "The controls separate on 0 of 2 seeds" in repeats  # the trained reader reads on no seed there
+    assert "holds" not in repeats and "cannot show that a model does not read" in repeats
     alone = reproduce.framing5_verdicts({"5": runs["5"]})
     assert all("No trained reader in this run" in line for line in alone)
     assert reproduce.framing5_verdicts({"1": []}) == []
@@ -193,18 +195,25 @@ def test_row_7_checks_what_the_probe_shows_not_the_stream_alone():
     assert [c.held(counting) for c in row.checks] == [True, False, True]
     assert reproduce.check_line(row, row.checks[1], [counting]) == (
         "expected rows at 100% on the stream also read, from every telling start (probe from every start); got 1 "
-        "of the 2 stateful rows at 100% on the stream read from every telling start (stateful, 4 streams x 5 "
-        "steps, right layout: 9 of 9, lowest 100.00% from position 2; stateful, 1 steps per batch: 8 of 9, lowest "
-        "19.25% from position 5); controls on the telling starts: a computed counter 0.0-60.0%, the stateless, "
-        "window of 4 row 100.0-100.0%: not held")
+        "of the 2 stateful rows at 100% on the stream read from every start that tells for it (not a training start "
+        "of its own) (stateful, 4 streams x 5 steps, right layout: 9 of 9, lowest 100.00% from position 2; "
+        "stateful, 1 steps per batch: 8 of 9, lowest 19.25% from position 5); controls on the telling starts: a "
+        "computed counter 0.0-60.0%, the stateless, window of 4 row 100.0-100.0%: not held")
     no_perfect = found_7([100.0])
     no_perfect["rows"][3]["accuracy"] = 99.0
     assert not row.checks[1].held(no_perfect)  # no stateful row at 100%: nothing shown to read
     (line,) = reproduce.memory_verdicts({"7": [counting]}, "7")
-    assert "1 of the 2 stateful rows at 100% on the stream (over 1 seed) read from every telling start" in line
-    assert "Not reading: seed 7 stateful, 1 steps per batch below 90% from position(s) 5." in line
-    trained_there = found_7([19.25], training_starts=(0, 4))  # a probe start the row's training also reset at
-    assert "from position(s) 5* (* a training start)" in reproduce.memory_verdicts({"7-b3": [trained_there]}, "7-b3")[0]
+    assert "1 of the 2 stateful rows at 100% on the stream (over 1 seed) read from every start that tells" in line
+    assert "Below 90%: seed 7 stateful, 1 steps per batch from position(s) 5 (19.25%)." in line
+    assert "Left out, 0 row-starts" in line
+    # A start the row's own training began a stream at cannot tell: left out, not counted as reading.
+    trained_there = found_7([19.25], training_starts=(0, 4))
+    assert row.checks[1].held(trained_there)
+    assert "Left out, 1 row-start " in reproduce.memory_verdicts({"7-b3": [trained_there]}, "7-b3")[0]
+    # Nor a start where the reading control does not read.
+    weak_control = found_7([100.0, 19.25])
+    weak_control["rows"][1]["probe_starts"][4] = 50.0
+    assert row.checks[1].held(weak_control)
 
 
 def test_row_8_checks_every_pitfall():

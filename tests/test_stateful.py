@@ -51,18 +51,18 @@ def right_on_every_pass(model):
 def clock_or_reader(inputs, predicted):
     """Per row of `inputs` fed from a reset, what 05's probe calls it, recomputed: at step n a
     counter says letter n (0-based index), a reader the letter after the one fed; a prediction
-    tells where the two are more than a step apart; a row "counts" when more than half of its
-    telling predictions are within a step of the counter's, "reads" when more than half are the
-    reader's."""
+    tells where the two are more than two letters apart; a row with at least 5 telling
+    predictions "counts" when more than half of them are within a step of the counter's, "reads"
+    when more than half are within a step of the reader's."""
     verdicts = []
     for row, guesses in zip(np.asarray(inputs), np.asarray(predicted)):
         steps = np.arange(1, len(row) + 1)
-        telling = np.abs(row + 1 - steps) > 1
-        if not telling.any():
+        telling = np.abs(row + 1 - steps) > 2
+        if telling.sum() < 5:
             verdicts.append("tie")
         elif np.mean(np.abs(guesses - steps)[telling] <= 1) > 0.5:
             verdicts.append("counts")
-        elif np.mean((guesses == row + 1)[telling]) > 0.5:
+        elif np.mean(np.abs(guesses - (row + 1))[telling] <= 1) > 0.5:
             verdicts.append("reads")
         else:
             verdicts.append("neither")
@@ -108,10 +108,10 @@ def check_recomputed(found, printed, model):
     verdicts = clock_or_reader(PASSES, from_zero_state(model, PASSES))
     probe = found["probe"]
     assert [row["verdict"] for row in probe["model"]["rows"]] == verdicts
-    assert verdicts[0] == "tie"  # the pass from 'A': counter and reader agree at every step
+    assert verdicts[:3] == ["tie"] * 3 and verdicts[-2:] == ["tie"] * 2  # A, B, C, X, Y: too few telling
     assert [row["verdict"] for row in probe["counter"]["rows"]] == clock_or_reader(PASSES, [range(1, 26)] * 25)
-    assert set(row["verdict"] for row in probe["counter"]["rows"][1:]) == {"counts"}  # the controls separate
-    assert set(row["verdict"] for row in probe["reader"]["rows"][1:]) == {"reads"}
+    assert set(row["verdict"] for row in probe["counter"]["rows"][3:-2]) == {"counts"}  # the scoring's self-check
+    assert set(row["verdict"] for row in probe["reader"]["rows"][3:-2]) == {"reads"}
     assert (f"this model counts on {verdicts.count('counts')}, reads on {verdicts.count('reads')}, "
             f"neither on {verdicts.count('neither')}") in printed.note("Probe from every start")
 
@@ -122,7 +122,7 @@ def check_recomputed(found, printed, model):
     note = printed.note("Repeated letters")
     assert (f"the step count in {tally['follows_count']} of 624, one step behind it in {tally['lags_one_step']}, "
             f"one step ahead in {tally['leads_one_step']}, the letter in {tally['follows_letter']}") in note
-    letters = np.repeat(np.arange(26)[:, None], 24, axis=1)
+    letters = np.repeat(np.arange(25)[:, None], 24, axis=1)  # A..Y: a reader has no letter after 'Z'
     assert [row["verdict"] for row in repeated["probe"]["model"]["rows"]] == clock_or_reader(
         letters, from_zero_state(model, letters))
 
