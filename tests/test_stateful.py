@@ -163,7 +163,8 @@ def test_the_article_model_walks_from_a_and_from_no_other_letter(article_and_ran
 def test_the_article_model_is_a_clock_the_letters_move_by_at_most_a_step(article_and_random_start):
     found, printed, model = article_and_random_start["article"]
     tally = repeated_tally(model)
-    # Seeds 7..16 (docs/study.md): every prediction on runs of one letter is within a step of the count.
+    # Seed 7 (docs/framing5.md): every prediction on runs of one letter is within a step of the count,
+    # none the letter; on seeds 7-16 the verdict is "counts" (docs/study.md).
     assert tally["follows_letter"] == tally["other"] == 0
     assert found["repeated"]["probe"]["model"]["verdict"] == "counts"
     assert found["probe"]["model"]["verdict"] == "counts"  # and on the pass from every letter
@@ -175,4 +176,4 @@ def test_random_starts_are_scored_on_every_pass_not_only_the_one_from_a(article_
     check_recomputed(found, printed, model)
     right = right_on_every_pass(model)
     assert 100 * right.mean() > found["accuracy"]  # the A-walk undersells it
-    assert found["probe"]["model"]["counts"] == 0  # from no start does it count steps
+    assert found["probe"]["model"]["verdict"] == "reads"  # seeds 7-16 at 300 epochs (docs/study.md)
