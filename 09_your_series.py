@@ -15,19 +15,23 @@ Copy this file and guard.py beside your own script: it needs only Keras and NumP
     python 09_your_series.py series.csv --epochs 30 --horizon 10 --seed 7
 
 The file holds numbers separated by commas or white space: one value per line for one series,
-or one column per series (every column as long). The last fifth of each series is held out:
+or one column per series (every column as long); a first line of column names is skipped. The last fifth of each series is held out:
 never trained on, and scored twice: one step ahead from the true values before it, and N steps
 ahead from the state alone, each prediction fed back in as the next input (--horizon N).
 """
 
 import argparse
 import os
+import signal
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before Keras loads: no TensorFlow info or warnings
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # nor its oneDNN notice, which no log level stops
 
 import numpy as np  # noqa: E402
+
+if hasattr(signal, "SIGPIPE") and "ipykernel" not in sys.modules:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # output cut short (`| head`): stop quietly, as `cat` does
 
 # Configuration
 UNITS = 16  # LSTM units
@@ -67,12 +71,22 @@ parser.add_argument("--seed", type=whole_number(0, SEED_MAX), default=7, help="t
 args = parser.parse_args([] if "ipykernel" in sys.modules else None)  # in a notebook: the defaults; set args.file after
 
 
+def is_number(word):
+    try:
+        float(word)
+        return True
+    except ValueError:
+        return False
+
+
 def load(path):
     """The numbers in `path` as (series, length) float32: one column per series."""
     try:
         with open(path, encoding="utf-8") as file:
             text = file.read().replace(",", " ")
         rows = [line.split() for line in text.splitlines() if line.strip()]
+        if rows and not all(is_number(word) for word in rows[0]):
+            rows = rows[1:]  # a header line (column names): not data
         if len({len(row) for row in rows}) > 1:
             parser.error(f"{path}: every line must hold as many numbers (one per series); found "
                          f"{sorted({len(row) for row in rows})}")
@@ -178,6 +192,11 @@ print(f"one-step MSE on the last {TEST} values of {NUM_SERIES} series: "
 if model_mse < baseline_mse:
     print(f"The model clears the bar: its error is {model_mse / baseline_mse:.1%} of repeating the last value's.")
 else:
+    low, high = train.min(axis=1), train.max(axis=1)
+    outside = [i for i in range(NUM_SERIES) if true[i].min() < low[i] or true[i].max() > high[i]]
+    if outside:  # an LSTM's output saturates: it cannot say a level it never saw in training
+        print(f"The held-out values of {len(outside)} of the {NUM_SERIES} series leave the range of their training "
+              "part: a model trained on levels cannot say a level it never saw.")
     print("The model does not beat repeating the last value. Things to try, in order:\n"
           "- more epochs (--epochs), then more data: it may not have learned yet;\n"
           "- ask whether the next value can be known at all: for a random walk, or prices, repeating the last\n"
@@ -210,5 +229,8 @@ scores = {
 print(f"{HORIZON}-step forecast from the state, its own predictions fed back, MSE: "
       + ", ".join(f"{name} {value:.4f}" for name, value in scores.items()))
 beaten = [name for name in ("repeat-last", "training mean") if scores["model"] < scores[name]]
-print(f"The forecast beats {' and '.join(beaten)}." if beaten else
-      "The forecast beats neither bar: fed its own predictions, a model's errors add up; trust it for fewer steps.")
+lost = [name for name in ("repeat-last", "training mean") if name not in beaten]
+if not beaten:
+    print("The forecast beats neither bar: fed its own predictions, a model's errors add up; trust it for fewer steps.")
+else:
+    print(f"The forecast beats {' and '.join(beaten)}" + (f"; it does not beat {lost[0]}." if lost else "."))

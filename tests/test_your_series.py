@@ -52,11 +52,29 @@ def test_one_series_one_value_a_line_a_random_walk_is_reported_honestly(tmp_path
     walk = np.cumsum(np.random.default_rng(3).normal(size=200))
     data = tmp_path / "walk.txt"
     np.savetxt(data, walk - walk.max())  # one value per line: a 1-D series
-    out, (test, series, model, baseline), (horizon, *_) = run(data, "--horizon", "5")
+    out, (test, series, model, baseline), (horizon, ahead_model, ahead_repeat, _) = run(data, "--horizon", "5")
     assert (test, series, horizon) == (40, 1, 5)
     assert ("clears the bar" in out) == (model < baseline)
     assert ("does not beat repeating the last value" in out) == (model >= baseline)
     assert model > 0.5 * baseline  # no better than luck allows against the best forecast there is
+    assert ("does not beat repeat-last" in out or "beats neither bar" in out) == (ahead_model >= ahead_repeat)
+
+
+def test_a_trend_past_the_training_range_is_named_as_the_reason(tmp_path):
+    """A straight line up: the held-out values are all above any value trained on, and a model
+    of levels cannot say a level it never saw; the script says so rather than only losing."""
+    data = tmp_path / "trend.txt"
+    np.savetxt(data, np.arange(200.0))
+    out, (_, _, model, baseline), _ = run(data)
+    assert model > baseline
+    assert "leave the range of their training part" in out
+
+
+def test_a_header_line_is_skipped(tmp_path):
+    data = tmp_path / "with_header.csv"
+    data.write_text("a,b\n" + "\n".join(f"{x:.3f},{y:.3f}" for x, y in sines(2, 60)) + "\n")
+    _, (test, series, *_), _ = run(data, "--epochs", "1")
+    assert (test, series) == (12, 2)
 
 
 def test_one_line_of_numbers_is_one_series(tmp_path):
@@ -70,6 +88,7 @@ def test_one_line_of_numbers_is_one_series(tmp_path):
     (None, [], "No such file or directory"),
     ("1,2\n3\n", [], "every line must hold as many numbers"),
     ("1\nx\n", [], "not only numbers"),
+    ("value\n", [], "no numbers"),
     ("1\nnan\n2\n", [], "nan or inf"),
     ("1\n2\n3\n", [], "too few"),
     ("\n".join(map(str, range(50))), ["--horizon", "11"], "--horizon: at most 10"),
