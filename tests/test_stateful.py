@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import run_script
-from reproduce import ALPHABET, parse_output
+from reproduce import parse_output
 
 def run_05(tmp_path, *args):
     """Run 05_stateful.py with --save and --json; (what it wrote, what it printed, the loaded model)."""
