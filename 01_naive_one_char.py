@@ -6,16 +6,11 @@ of every sample. It needs no more: every target is the letter after the input le
 is 25 separate mappings A->B .. Y->Z from one number each. The article got 84.00%; the misses
 are under-training (more epochs get more right), not a lack of context.
 
-    python 01_naive_one_char.py [--epochs 500] [--seed 7] [--learning-rate 0.001] [--quiet] [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
+    python 01_naive_one_char.py [--epochs 500] [--seed 7] [--learning-rate 0.001] [--quiet]
+        [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
 """
 
-import time
-
-try:
-    import options  # first: reads and checks the command line, before Keras loads
-except ModuleNotFoundError as error:  # a notebook whose kernel started outside this folder
-    error._render_traceback_ = lambda: ["No module named 'options': start the notebook's kernel in the project's folder, beside options.py"]
-    raise
+import common  # the alphabet, its encodings, and the options every script shares
 
 # Configuration: the article's settings.
 SEQ_LENGTH = 1  # letters per input
@@ -24,15 +19,13 @@ EPOCHS = 500  # passes over the 25 pairs
 BATCH_SIZE = 1  # one sample per weight update
 SHUFFLE = True  # model.fit's default: a new sample order every epoch
 
-args = options.parse_args(__doc__.splitlines()[0], epochs=EPOCHS, min_letters=SEQ_LENGTH)
+# The options, checked before Keras loads (--help answers at once); the defaults are the above.
+args = common.parse_args(__doc__, epochs=EPOCHS, min_letters=SEQ_LENGTH)
 
-# Keras loads only now, once every option is known to be good: --help and a refused value answer
-# at once instead of after the 3-second import of TensorFlow.
-import common  # noqa: E402  (first of these: it quiets TensorFlow's start-up messages)
-import keras  # noqa: E402
-import plots  # noqa: E402  (--plot: matplotlib loads only when a picture is asked for)
+import keras
+import tensorflow as tf
 
-common.seed_everything(args.seed)  # seed first: same seed, same output
+keras.utils.set_random_seed(args.seed)  # seed first: same seed, same output
 
 # %% [markdown]
 # ## The data
@@ -45,16 +38,12 @@ data_x, data_y = common.fixed_length_pairs(SEQ_LENGTH)
 if not args.quiet:
     common.print_pairs(data_x, data_y)
 
-# X: (samples, time steps, features) = (25, 1, 1); y: (25, 26), one-hot
-X = common.as_time_steps(data_x)
-y = common.one_hot(data_y)
+X = common.as_time_steps(data_x)  # X: (samples, time steps, features) = (25, 1, 1), letter / 26
+y = keras.utils.to_categorical(data_y, num_classes=len(common.ALPHABET))  # y: (25, 26), one-hot
 
 # %% [markdown]
 # ## The model: the article's code in Keras 3
-# One LSTM layer reads the single time step; a softmax layer scores the 26 letters. The
-# `keras.Sequential` and `model.compile` lines are the article's, in Keras 3: copy them with your
-# own X and y and they run without this
-# project (put numbers in place of `args.epochs` and `args.learning_rate`).
+# One LSTM layer reads the single time step; a softmax layer scores the 26 letters.
 
 # %%
 model = keras.Sequential(
@@ -64,42 +53,42 @@ model = keras.Sequential(
         keras.layers.Dense(y.shape[1], activation="softmax"),
     ]
 )
+steps_per_epoch = len(X) // BATCH_SIZE
+fast = keras.backend.backend() != "torch"  # PyTorch takes neither speed option (docs/backends.md)
 model.compile(
     loss="categorical_crossentropy",
-    optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),  # the article's "adam": 0.001
+    optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),  # the article's "adam"
     metrics=["accuracy"],
+    # Speed, the same steps: a whole epoch per call into TensorFlow, each step compiled by XLA.
+    steps_per_execution=steps_per_epoch if fast else 1,
+    jit_compile=fast,
 )
 
 # %% [markdown]
 # ## Training
-# `fit` with the article's 500 epochs of batch size 1, shuffled. The `# plain:` line is the
-# article's call: copy it and it runs as it is. The two lines marked "speed only" train the same
-# steps faster; they change no result. The loss and accuracy of every epoch come back in
-# `history`.
+# The article's 500 epochs of batch size 1, shuffled, from a `tf.data` pipeline built once. The
+# article's call, `model.fit(X, y, epochs=500, batch_size=1)`, trains the same steps several
+# times slower: on arrays Keras rebuilds its input every epoch and goes back to Python after
+# every step (docs/speed.md measures both).
 
 # %%
-common.say_if_continuing(args, model)  # in a notebook, a second run of this cell trains further
-common.log(args, f"Training: {args.epochs} epochs of {len(X) // BATCH_SIZE} steps, batch size {BATCH_SIZE}")
-start = time.perf_counter()
-# plain: history = model.fit(X, y, epochs=args.epochs, batch_size=BATCH_SIZE, shuffle=SHUFFLE)
-# Speed only: the same batches, reshuffled every epoch as fit(shuffle=True) does, from a tf.data
-# pipeline built once instead of once per epoch, and a whole epoch per call (common.py).
-train, steps_per_epoch = common.training_dataset(X, y, batch_size=BATCH_SIZE, shuffle=SHUFFLE, seed=args.seed)
-common.speed_up(model, steps_per_epoch)
-history = model.fit(
-    train, epochs=args.epochs, steps_per_epoch=steps_per_epoch,
-    callbacks=common.progress(args),  # a progress bar over epochs on stderr; none with --quiet
-    verbose=0,
+train = (
+    tf.data.Dataset.from_tensor_slices((X, y))
+    .shuffle(len(X), seed=args.seed, reshuffle_each_iteration=True)  # as fit(shuffle=True) does
+    .batch(BATCH_SIZE, drop_remainder=True)
+    .repeat()  # one endless stream; steps_per_epoch cuts it into epochs
 )
-train_seconds = time.perf_counter() - start
-common.log(args, f"Training took {train_seconds:.1f} s")
+progress = common.progress(args, BATCH_SIZE)  # a progress bar on stderr; none with --quiet
+history = model.fit(
+    train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, callbacks=[progress], verbose=0
+)
 
 # %% [markdown]
 # ## How well did it learn?
 # Accuracy on the 25 training pairs, then the prediction for each. One letter is all the model
 # needs: every target is the letter after the input letter, so nothing has to be remembered. What
-# it misses after 500 epochs is under-training, not missing context: trained longer, the same model
-# gets more of them right (`--epochs 2000`; the README's control rows, across seeds).
+# it misses after 500 epochs is under-training, not missing context: trained longer, the same
+# model gets more of them right (`--epochs 2000`; the README's control rows, across seeds).
 
 # %%
 # Evaluate on the training pairs, as the article does.
@@ -124,22 +113,29 @@ for pattern, letter in zip(data_x, predicted):
 if args.predict:
     common.print_continuation(
         lambda pattern: model.predict(common.as_time_steps([pattern]), verbose=0),
-        args.predict, args.steps, window=SEQ_LENGTH,
+        args.predict,
+        args.steps,
+        window=SEQ_LENGTH,
     )
 
-if args.save:
-    common.save_model(model, args.save)
-    common.log(args, f"Saved the trained model to {args.save}")
+common.save(args, model)  # only with --save FILE.keras
 
 plotted = None
 if args.plot:  # the training curves, and every input's probabilities for the next letter
-    plotted = plots.predictions(args.plot, "Framing 1: one letter -> the next", history, data_x, data_y, probabilities)
+    from study import plots
+
+    plotted = plots.predictions(
+        args.plot, "Framing 1: one letter -> the next", history, data_x, data_y, probabilities
+    )
     common.log(args, f"Saved the training curves and the predictions to {args.plot}")
 
-# What this run found, as JSON for reproduce.py (only with --json FILE.json).
-common.write_json(args, {
-    "accuracy": accuracy * 100,
-    "train_seconds": train_seconds,
-    "plot": plotted,  # the numbers drawn, with --plot
-    "predictions": {"": common.pairs(data_x, predicted)},
-})
+# What this run found, with its options, as JSON for reproduce.py (only with --json FILE.json).
+common.write_json(
+    args,
+    {
+        "accuracy": accuracy * 100,
+        "train_seconds": progress.seconds,
+        "plot": plotted,  # the numbers drawn, with --plot
+        "predictions": {"": common.pairs(data_x, predicted)},
+    },
+)

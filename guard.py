@@ -52,8 +52,9 @@ def stateful_layers(model):
         if layer is not model and getattr(layer, "stateful", False) is True:
             found.append(layer)
         todo.extend(getattr(layer, "layers", []))  # a model inside the model
-        todo.extend(inner for inner in (getattr(layer, "forward_layer", None), getattr(layer, "layer", None))
-                    if inner is not None)  # Bidirectional, TimeDistributed and other wrappers
+        # Bidirectional, TimeDistributed and other wrappers hold their layers inside
+        wrapped = (getattr(layer, "forward_layer", None), getattr(layer, "layer", None))
+        todo.extend(inner for inner in wrapped if inner is not None)
     return found
 
 
@@ -128,10 +129,13 @@ def _check_dataset(dataset, built_for, name):
         raise StatefulMistake(
             f"{what}'s batch size is not static (the stateful model takes exactly {built_for}, "
             "and a short last batch runs against the whole state): batch it with "
-            f"dataset.batch({built_for}, drop_remainder=True)")
+            f"dataset.batch({built_for}, drop_remainder=True)"
+        )
     if size != built_for:
-        raise StatefulMistake(f"{what}'s batches hold {size} samples; the stateful model was built "
-                              f"for batches of {built_for}")
+        raise StatefulMistake(
+            f"{what}'s batches hold {size} samples; the stateful model was built "
+            f"for batches of {built_for}"
+        )
 
 
 def _check_whole_batches(array, built_for, name):
@@ -146,17 +150,23 @@ def _check_whole_batches(array, built_for, name):
         fix = f"give at least {built_for} samples"
         if name == "x":
             fix += f", or build the model for batch size {samples}"
-        raise StatefulMistake(f"{whose}{_count(samples, 'sample')} {'is' if samples == 1 else 'are'} fewer "
-                              f"than one batch of {built_for}: {fix}")
+        raise StatefulMistake(
+            f"{whose}{_count(samples, 'sample')} "
+            f"{'is' if samples == 1 else 'are'} fewer than one batch of "
+            f"{built_for}: {fix}"
+        )
     whole = samples - samples % built_for
     keep = f"x[:{whole}]" if name == "x" else f"validation_data=(x_val[:{whole}], y_val[:{whole}])"
     raise StatefulMistake(
         f"{whose}{samples} samples do not fill batches of {built_for}: the last batch of "
         f"{samples % built_for} would run against the state of {built_for} rows without an error; "
-        f"keep {whole} samples ({keep}) or pad to {whole + built_for}")
+        f"keep {whole} samples ({keep}) or pad to {whole + built_for}"
+    )
 
 
-def check_stateful_fit(model, x, batch_size=None, shuffle=True, validation_split=0.0, validation_data=None):
+def check_stateful_fit(
+    model, x, batch_size=None, shuffle=True, validation_split=0.0, validation_data=None
+):
     """Refuse, with StatefulMistake (a ValueError) and one line, the inputs that would make
     `model.fit(x, ..., batch_size=batch_size, shuffle=shuffle, validation_split=validation_split,
     validation_data=validation_data)` train a stateful model wrongly without an error. Pass the
@@ -167,7 +177,7 @@ def check_stateful_fit(model, x, batch_size=None, shuffle=True, validation_split
     Validation data that passes still moves the state: fit validates from the state training
     left, and the next epoch reads the state validation left. The guard cannot fix that; reset
     the state in a callback (`on_test_begin` and `on_epoch_begin`, as 08_stateful_pitfalls.py's
-    ResetState does).
+    fix for validation does).
     """
     layers = stateful_layers(model)
     if not layers:
@@ -181,42 +191,64 @@ def check_stateful_fit(model, x, batch_size=None, shuffle=True, validation_split
         raise StatefulMistake(
             f"{subject} no fixed batch size (not built yet): start the model with "
             "keras.Input(batch_shape=(batch, time steps, features)), or call it once on a batch "
-            "of the size you will fit with")
+            "of the size you will fit with"
+        )
     if len(sizes) > 1:
-        raise StatefulMistake(f"the model is built for several batch sizes, {sorted(sizes)} (its stateful "
-                              "layers' state, or else its inputs): build it for the one you will fit with")
+        raise StatefulMistake(
+            f"the model is built for several batch sizes, {sorted(sizes)} "
+            "(its stateful layers' state, or else its inputs): build it for the "
+            "one you will fit with"
+        )
     built_for = next(iter(sizes))
 
     if _is_tf_dataset(x):
-        _check_dataset(x, built_for, "x")  # fit ignores `shuffle` for a dataset: its order is its own
+        # fit ignores `shuffle` for a dataset: its order is its own
+        _check_dataset(x, built_for, "x")
     else:
         array = _first_array(x)
         if array is not None:  # else a generator or PyDataset: nothing to see before training
             size = FIT_DEFAULT_BATCH_SIZE if batch_size is None else batch_size
             if size != built_for:
-                given = "fit's default batch size 32" if batch_size is None else f"batch_size={batch_size}"
-                raise StatefulMistake(f"{given} is not the batch size the stateful model was built for, "
-                                      f"{built_for}: pass batch_size={built_for}")
+                given = (
+                    "fit's default batch size 32"
+                    if batch_size is None
+                    else f"batch_size={batch_size}"
+                )
+                raise StatefulMistake(
+                    f"{given} is not the batch size the stateful model was built "
+                    f"for, {built_for}: pass batch_size={built_for}"
+                )
             _check_whole_batches(array, built_for, "x")
             if shuffle == "batch":
                 raise StatefulMistake(
-                    'shuffle="batch" shuffles whole batches, which still feeds a stateful model its batches '
-                    "out of order, so each batch reads a state that is not its own: pass shuffle=False")
+                    'shuffle="batch" shuffles whole batches, which still feeds a stateful model '
+                    "its batches out of order, so each batch reads a state that is not its own: "
+                    "pass shuffle=False"
+                )
             if shuffle:
-                given = "shuffle=True (fit's default)" if shuffle is True else f"shuffle={shuffle!r}"
-                raise StatefulMistake(f"{given} feeds a stateful model its batches out of order, "
-                                      "so each batch reads a state that is not its own: pass shuffle=False")
+                given = (
+                    "shuffle=True (fit's default)" if shuffle is True else f"shuffle={shuffle!r}"
+                )
+                raise StatefulMistake(
+                    f"{given} feeds a stateful model its batches out of order, "
+                    "so each batch reads a state that is not its own: "
+                    "pass shuffle=False"
+                )
 
     if validation_split:
         raise StatefulMistake(
-            f"validation_split={validation_split} keeps the last {100 * validation_split:g}% of x for "
-            "validation, which can leave a short batch, and runs it through the stateful model's state "
-            "in the middle of training: pass whole batches as validation_data=(x_val, y_val) and reset "
-            "the state before and after validation (a callback), or do not validate")
+            f"validation_split={validation_split} keeps the last {100 * validation_split:g}% of x "
+            "for validation, which can leave a short batch, and runs it through the stateful "
+            "model's state in the middle of training: pass whole batches as "
+            "validation_data=(x_val, y_val) and reset the state before and after validation "
+            "(a callback), or do not validate"
+        )
 
     if validation_data is not None:
         # (x_val, y_val) or (x_val, y_val, weights); or a dataset, generator or PyDataset itself
-        val_x = validation_data[0] if isinstance(validation_data, (tuple, list)) else validation_data
+        val_x = (
+            validation_data[0] if isinstance(validation_data, (tuple, list)) else validation_data
+        )
         if _is_tf_dataset(val_x):
             _check_dataset(val_x, built_for, "validation_data")
         else:

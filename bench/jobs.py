@@ -5,7 +5,8 @@ Runs `reproduce.py --jobs 1` and `reproduce.py --jobs N` one after the other in 
 each, their ratio, and whether both found the same accuracies (they must: the same seeds). Then
 the parallel run's own output, which is reproduce.py's one-seed table.
 
-    python bench/jobs.py [--jobs N] [--parallel-first] [-- reproduce.py options, e.g. --rows 1 5 --epoch-scale 0.1]
+    python bench/jobs.py [--jobs N] [--parallel-first]
+        [-- reproduce.py options, e.g. --rows 1 5 --epoch-scale 0.1]
 
 Nothing else should run on the machine meanwhile: the ratio is only as good as the quiet.
 """
@@ -24,21 +25,37 @@ ROOT = os.path.dirname(HERE)
 def run(jobs, extra):
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "reproduce.py"), "--markdown", "--jobs", str(jobs), *extra],
-        capture_output=True, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            os.path.join(ROOT, "reproduce.py"),
+            "--markdown",
+            "--jobs",
+            str(jobs),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"bench/jobs.py: reproduce.py --jobs {jobs} failed: {proc.stderr.strip()[-500:]}")
-    # The accuracies in the Markdown table, row by row: "| 1 | ... | 84.00% | 88.00% | ..." -> ("1", "88.00%").
-    figures = re.findall(r"^\| (\S+) \|[^|]*\|[^|]*\| ([\d.]+%|not run) \|", proc.stdout, re.MULTILINE)
+    # The accuracies in the Markdown table, row by row:
+    # "| 1 | ... | 84.00% | 88.00% | ..." -> ("1", "88.00%").
+    figures = re.findall(
+        r"^\| (\S+) \|[^|]*\|[^|]*\| ([\d.]+%|not run) \|", proc.stdout, re.MULTILINE
+    )
     return seconds, figures, proc.stdout
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                        help="the parallel run's jobs (default: the number of CPUs, reproduce.py's default)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="the parallel run's jobs (default: the number of CPUs, reproduce.py's default)",
+    )
     parser.add_argument("--parallel-first", action="store_true", help="run the parallel side first")
     parser.add_argument("extra", nargs="*", help="options passed to reproduce.py on both sides")
     args = parser.parse_args(argv)
@@ -56,7 +73,10 @@ def main(argv=None):
     print(f"| --jobs {args.jobs} | {parallel[0]:.1f} | {parallel[0] / serial[0]:.2f} |")
     same = serial[1] == parallel[1] and serial[1]
     print(f"Same accuracies on both sides: {'yes' if same else 'NO'} ({len(serial[1])} rows).")
-    print(f"Order: {' then '.join(f'--jobs {j}' for j in order)}. Options: {' '.join(args.extra) or 'none'}.")
+    print(
+        f"Order: {' then '.join(f'--jobs {j}' for j in order)}. "
+        f"Options: {' '.join(args.extra) or 'none'}."
+    )
     print()
     print(parallel[2], end="")
     return 0 if same else 1

@@ -89,7 +89,9 @@ def batch_state():
     model.add(LSTM(16, input_shape=(X.shape[1], X.shape[2])))
     model.add(Dense(y.shape[1], activation="softmax"))
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    took = timed_fit(model, X, y, epochs=epochs(5000), batch_size=batch_size, verbose=2, shuffle=False)
+    took = timed_fit(
+        model, X, y, epochs=epochs(5000), batch_size=batch_size, verbose=2, shuffle=False
+    )
     print(f"Training took {took:.1f} s")
     scores = model.evaluate(X, y, verbose=0)
     print("Model Accuracy: %.2f%%" % (scores[1] * 100))
@@ -201,7 +203,9 @@ LISTINGS = {
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("framing", type=int, choices=sorted(LISTINGS))
-    parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every epoch count (default: 1.0)")
+    parser.add_argument(
+        "--epochs-scale", type=float, default=1.0, help="multiply every epoch count (default: 1.0)"
+    )
     args = parser.parse_args()
     SCALE = args.epochs_scale
     numpy.random.seed(7)  # fix random seed for reproducibility, as every listing does

@@ -24,7 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
-from reproduce import ROWS_BY_LABEL, versions  # noqa: E402
+from study.report import versions  # noqa: E402
+from study.rows import ROWS_BY_LABEL  # noqa: E402
 
 ARTICLE_EPOCHS = {1: 500, 2: 500, 3: 500, 4: 5000, 5: 300, 6: 500}
 
@@ -32,7 +33,9 @@ ARTICLE_EPOCHS = {1: 500, 2: 500, 3: 500, 4: 5000, 5: 300, 6: 500}
 def run_measured(command):
     """Run `command` (wrapped in WRAPPER); return its seconds, accuracy and peak memory (MiB)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+    )
     out, err = proc.communicate()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
@@ -56,15 +59,33 @@ WRAPPER = (
 def commands(number, scale):
     epochs = max(1, round(ARTICLE_EPOCHS[number] * scale))
     script = ROWS_BY_LABEL[str(number)].script
-    literal = [sys.executable, os.path.join(HERE, "literal_port.py"), str(number), "--epochs-scale", str(scale)]
+    literal = [
+        sys.executable,
+        os.path.join(HERE, "literal_port.py"),
+        str(number),
+        "--epochs-scale",
+        str(scale),
+    ]
     project = [sys.executable, os.path.join(ROOT, script), "--epochs", str(epochs)]
     return literal, project
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="multiply every epoch count (default: 1.0, the article's)")
-    parser.add_argument("--framings", type=int, nargs="+", choices=range(1, 7), default=list(range(1, 7)), metavar="N")
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply every epoch count (default: 1.0, the article's)",
+    )
+    parser.add_argument(
+        "--framings",
+        type=int,
+        nargs="+",
+        choices=range(1, 7),
+        default=list(range(1, 7)),
+        metavar="N",
+    )
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 1:
         parser.error("--scale must be more than 0 and at most 1")
@@ -81,12 +102,15 @@ def main(argv=None):
             got[name] = run_measured([sys.executable, "-c", WRAPPER, *command])
         rows.append((number, got["literal"], got["project"]))
 
-    print("| Framing | Literal s (train / run) | Project s (train / run) | Ratio train | Ratio run "
-          "| Peak MiB literal / project | Accuracy literal / project |")
+    print(
+        "| Framing | Literal s (train / run) | Project s (train / run) | Ratio train | Ratio run "
+        "| Peak MiB literal / project | Accuracy literal / project |"
+    )
     print("|---|---|---|---|---|---|---|")
     for number, lit, proj in rows:
         print(
-            f"| {number} | {lit['train']:.1f} / {lit['wall']:.1f} | {proj['train']:.1f} / {proj['wall']:.1f} "
+            f"| {number} | {lit['train']:.1f} / {lit['wall']:.1f} "
+            f"| {proj['train']:.1f} / {proj['wall']:.1f} "
             f"| {lit['train'] / proj['train']:.1f}x | {lit['wall'] / proj['wall']:.1f}x "
             f"| {lit['peak_mib']:.0f} / {proj['peak_mib']:.0f} "
             f"| {lit['accuracy']:.2f}% / {proj['accuracy']:.2f}% |"
@@ -98,13 +122,18 @@ def main(argv=None):
         f"| {lit_train / proj_train:.1f}x | {lit_wall / proj_wall:.1f}x | | |"
     )
     print()
-    scale = "the article's epochs" if args.scale == 1 else f"epochs SCALED by {args.scale} (not the article's)"
+    scale = (
+        "the article's epochs"
+        if args.scale == 1
+        else f"epochs SCALED by {args.scale} (not the article's)"
+    )
     print(f"{scale}. {versions()}. {platform.processor() or platform.machine()}.")
     if 6 in args.framings:
         lit6, proj6 = next((r[1], r[2]) for r in rows if r[0] == 6)
         steps = 1000 * max(1, round(500 * args.scale))
         print(
-            f"Framing 6 per training step (batch size 1): literal {lit6['train'] / steps * 1e6:.0f} us, "
+            f"Framing 6 per training step (batch size 1): "
+            f"literal {lit6['train'] / steps * 1e6:.0f} us, "
             f"project {proj6['train'] / steps * 1e6:.0f} us."
         )
 

@@ -2,7 +2,7 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)  # import common.py and reproduce.py from the project root
+sys.path.insert(0, ROOT)  # import common.py and the study package from the project root
 
 # The suite tests the default backend, TensorFlow, whatever the shell has set; the scripts run
 # in subprocesses inherit this. tests/test_backends.py runs them on JAX and PyTorch explicitly.
@@ -26,9 +26,20 @@ import subprocess  # noqa: E402
 
 # What a Python process reads from its environment while it imports Keras and TensorFlow: a
 # launcher serves only the requests whose environment has the same values as its own.
-IMPORT_ENVIRONMENT = ("KERAS_BACKEND", "PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS",
-                      "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS",
-                      "XLA_FLAGS", "TF_XLA_FLAGS", "PYTHONHASHSEED", "MPLBACKEND", "CUDA_VISIBLE_DEVICES")
+IMPORT_ENVIRONMENT = (
+    "KERAS_BACKEND",
+    "PYTHONPATH",
+    "TF_CPP_MIN_LOG_LEVEL",
+    "TF_ENABLE_ONEDNN_OPTS",
+    "TF_NUM_INTRAOP_THREADS",
+    "TF_NUM_INTEROP_THREADS",
+    "OMP_NUM_THREADS",
+    "XLA_FLAGS",
+    "TF_XLA_FLAGS",
+    "PYTHONHASHSEED",
+    "MPLBACKEND",
+    "CUDA_VISIBLE_DEVICES",
+)
 _launchers = {}  # this worker's, by the values of IMPORT_ENVIRONMENT
 
 # XLA's persistent compilation cache, for the runs from launchers on TensorFlow. Compiling the
@@ -47,11 +58,16 @@ XLA_CACHE = "LSTM_TESTS_XLA_CACHE"  # the session's folder, passed to the worker
 # and the host's feature list does not ("prefer-no-scatter", "prefer-no-gather"; compiled on this
 # same machine). run_script takes exactly these lines out of the script's stderr, and counts the
 # loads by the first.
-XLA_CACHE_LOAD = (r"^E\d{4} [^\n]*text_format\.cc:\d+\] Error parsing text-format "
-                  r"tensorflow\.XlaSerializedCacheEntry: [^\n]*\n")
+XLA_CACHE_LOAD = (
+    r"^E\d{4} [^\n]*text_format\.cc:\d+\] Error parsing text-format "
+    r"tensorflow\.XlaSerializedCacheEntry: [^\n]*\n"
+)
 XLA_CACHE_LOAD_LINES = re.compile(
-    XLA_CACHE_LOAD + r"|^E\d{4} [^\n]*cpu_aot_loader\.cc:\d+\] Loading XLA:CPU AOT result\. Target machine "
-    r"feature \+prefer-no-(?:scatter|gather) is not [^\n]*\n", re.MULTILINE)
+    XLA_CACHE_LOAD
+    + r"|^E\d{4} [^\n]*cpu_aot_loader\.cc:\d+\] Loading XLA:CPU AOT result\. Target machine "
+    r"feature \+prefer-no-(?:scatter|gather) is not [^\n]*\n",
+    re.MULTILINE,
+)
 
 
 def pytest_configure(config):
@@ -89,29 +105,46 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
 
     env = dict(os.environ if env is None else env)
     if env.get("KERAS_BACKEND") == "tensorflow" and os.environ.get(XLA_CACHE):
-        setting = hashlib.sha1(json.dumps([env.get(name) for name in IMPORT_ENVIRONMENT]).encode()).hexdigest()[:12]
+        setting = hashlib.sha1(
+            json.dumps([env.get(name) for name in IMPORT_ENVIRONMENT]).encode()
+        ).hexdigest()[:12]
         cache = os.path.join(os.environ[XLA_CACHE], setting)
-        env["TF_XLA_FLAGS"] = f"{env.get('TF_XLA_FLAGS', '')} --tf_xla_persistent_cache_directory={cache}".strip()
+        env["TF_XLA_FLAGS"] = (
+            f"{env.get('TF_XLA_FLAGS', '')} --tf_xla_persistent_cache_directory={cache}".strip()
+        )
     argv = [os.path.join(ROOT, str(script)), *map(str, args)]  # an absolute path stays as it is
     key = tuple(env.get(name) for name in IMPORT_ENVIRONMENT)
     launcher = _launchers.get(key)
     if launcher is None or launcher.poll() is not None:
         launcher = _launchers[key] = subprocess.Popen(
-            [sys.executable, os.path.join(ROOT, "tests", "launcher.py")], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=(log := tempfile.TemporaryFile()), cwd=ROOT, env=env, bufsize=0)
+            [sys.executable, os.path.join(ROOT, "tests", "launcher.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=(log := tempfile.TemporaryFile()),
+            cwd=ROOT,
+            env=env,
+            bufsize=0,
+        )
         launcher.unread, launcher.log = b"", log
     deadline = time.monotonic() + timeout
 
     def reply():
         """The launcher's next line, or None if none came before the deadline."""
         while b"\n" not in launcher.unread:
-            if not select.select([launcher.stdout], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            if not select.select(
+                [launcher.stdout],
+                [],
+                [],
+                max(0.0, deadline - time.monotonic()),
+            )[0]:
                 return None
             chunk = os.read(launcher.stdout.fileno(), 4096)
             if not chunk:
                 launcher.log.seek(0)
-                raise RuntimeError(f"the launcher stopped (status {launcher.wait()}) running {script}: "
-                                   f"{launcher.log.read().decode(errors='replace')[-3000:]}")
+                raise RuntimeError(
+                    f"the launcher stopped (status {launcher.wait()}) running {script}: "
+                    f"{launcher.log.read().decode(errors='replace')[-3000:]}"
+                )
             launcher.unread += chunk
         line, launcher.unread = launcher.unread.split(b"\n", 1)
         return json.loads(line)
@@ -123,7 +156,8 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
             launcher.stdin.write(json.dumps(request).encode() + b"\n")
             started = reply()
             ended = started and reply()
-        except BaseException:  # the launcher's replies may be out of step now: end it, its child too
+        except BaseException:
+            # the launcher's replies may be out of step now: end it, its child too
             _stop(key, pid=None)
             raise
         if ended is None:  # too long: stop the run (and the launcher), as subprocess.run does
@@ -131,8 +165,12 @@ def run_script(script, *args, env=None, cwd=ROOT, timeout=600):
             raise subprocess.TimeoutExpired(argv, timeout)
         with open(out) as stdout, open(err) as stderr:
             text = stderr.read()
-            proc = subprocess.CompletedProcess([sys.executable, *argv], ended["status"], stdout.read(),
-                                               XLA_CACHE_LOAD_LINES.sub("", text))
+            proc = subprocess.CompletedProcess(
+                [sys.executable, *argv],
+                ended["status"],
+                stdout.read(),
+                XLA_CACHE_LOAD_LINES.sub("", text),
+            )
             proc.cache_loads = len(re.findall(XLA_CACHE_LOAD, text, re.MULTILINE))
             return proc
 
@@ -164,11 +202,15 @@ def pytest_sessionfinish(session):
 # ---------------------------------------------------------------------------------------------
 # Runs of the study's rows at full settings, shared by every test file and worker
 # ---------------------------------------------------------------------------------------------
-import io  # noqa: E402
 import json  # noqa: E402
+import shutil  # noqa: E402
 
 import filelock  # noqa: E402
 import pytest  # noqa: E402
+
+
+# What a numbered script needs beside it to run: README's "copy it and common.py (and guard.py)".
+STANDALONE_WITH = ("common.py", "guard.py")
 
 
 def _shared_folder(tmp_path_factory, name):
@@ -191,8 +233,8 @@ def script_runs(tmp_path_factory, pytestconfig):
     runs at once split them: each takes, in the order given, the next run nobody has started.
     A worker left waiting for runs another one is training trains, meanwhile, a run that a
     later test of this session will need (`STUDY_ROWS` and `SCRIPT_RUNS` of the test files,
-    gathered below), so none sits idle. Each result is a namespace: `found` (its JSON), `stdout`, and `model`
-    (the saved model's path).
+    gathered below), so none sits idle. Each result is a namespace: `found` (its JSON), `stdout`,
+    and `model` (the saved model's path).
     """
     import hashlib
     import types
@@ -201,7 +243,9 @@ def script_runs(tmp_path_factory, pytestconfig):
 
     def paths(request):
         key = hashlib.sha1(" ".join(request).encode()).hexdigest()[:16]
-        return folder / f"{key}.lock", *(folder / f"{key}{ending}" for ending in (".keras", ".json", ".out"))
+        return folder / f"{key}.lock", *(
+            folder / f"{key}{ending}" for ending in (".keras", ".json", ".out")
+        )
 
     def failed(request):
         return paths(request)[2].with_suffix(".failed")
@@ -212,9 +256,29 @@ def script_runs(tmp_path_factory, pytestconfig):
             return
         script, *args = request
         if not failed(request).exists():  # a failed run is not tried again: each asker reports it
+            # The run is a lesson as a learner copies it: the script alone in a folder, with
+            # common.py (and guard.py), nothing else of the project (test_standalone.py).
+            alone = found.with_suffix(".alone")
+            alone.mkdir(exist_ok=True)
+            for name in (script, *STANDALONE_WITH):
+                shutil.copy(os.path.join(ROOT, name), alone / os.path.basename(name))
             try:
-                proc = run_script(script, *args, "--quiet", "--save", model, "--json", found, timeout=1800)
-                error = None if proc.returncode == 0 else f"status {proc.returncode}: {proc.stderr[-3000:]}"
+                proc = run_script(
+                    alone / os.path.basename(script),
+                    *args,
+                    "--quiet",
+                    "--save",
+                    model,
+                    "--json",
+                    found,
+                    cwd=alone,
+                    timeout=1800,
+                )
+                error = (
+                    None
+                    if proc.returncode == 0
+                    else f"status {proc.returncode}: {proc.stderr[-3000:]}"
+                )
             except subprocess.TimeoutExpired:
                 error = "still running after 1800 s"
             except Exception as problem:  # the launcher failed: recorded as a failed run is
@@ -254,24 +318,30 @@ def script_runs(tmp_path_factory, pytestconfig):
             pass
         later = getattr(pytestconfig, "_later_runs", [])
         for request in requests:  # the rest are done or being trained elsewhere
-            while not paths(request)[2].exists() and train_one_nobody_has_started(later, for_later=True):
+            while not paths(request)[2].exists() and train_one_nobody_has_started(
+                later, for_later=True
+            ):
                 pass  # trained one a later test needs while another worker finishes this one
             with filelock.FileLock(paths(request)[0]):
                 train(request)  # waits for the worker training it; raises if its run failed
         results = []
         for request in requests:
             _, model, found, stdout = paths(request)
-            results.append(types.SimpleNamespace(found=json.loads(found.read_text()), stdout=stdout.read_text(), model=model))
+            results.append(
+                types.SimpleNamespace(
+                    found=json.loads(found.read_text()), stdout=stdout.read_text(), model=model
+                )
+            )
         return results
 
     return run
 
 
 def study_requests(pairs):
-    """(label, seed) pairs of reproduce.py's rows as `script_runs` requests."""
-    import reproduce
+    """(label, seed) pairs of reproduce.py's rows (study/rows.py) as `script_runs` requests."""
+    from study.rows import ROWS_BY_LABEL
 
-    rows = [(reproduce.ROWS_BY_LABEL[label], seed) for label, seed in pairs]
+    rows = [(ROWS_BY_LABEL[label], seed) for label, seed in pairs]
     return [(row.script, *row.args, "--seed", seed, "--epochs", row.epochs) for row, seed in rows]
 
 

@@ -14,6 +14,7 @@ it cannot be: a process whose import of Keras the script controls (its environme
 the launcher's; the launcher runs only for requests whose import-time environment matches).
 Tests about the process itself start a real one.
 """
+
 import json
 import os
 import runpy

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-import options
+import common
 from conftest import ROOT, run_script
 from test_scripts import SCRIPTS, check_articles_format
 
@@ -25,7 +25,7 @@ def test_every_script_runs_on_every_backend(backend, script):
     proc = run_on(backend, script, "--epochs", "2")
     if backend == "jax" and script == "05_stateful.py":
         # Refused in one line before anything is printed or trained: never a wrong alphabet.
-        assert proc.returncode == options.UNSUPPORTED, proc.stderr
+        assert proc.returncode == common.UNSUPPORTED, proc.stderr
         assert proc.stdout == ""
         (line,) = proc.stderr.splitlines()
         assert line.startswith("05_stateful.py: the JAX backend of Keras")
@@ -73,7 +73,7 @@ def test_framing_5_learns_the_alphabet_on_pytorch(tmp_path):
     step counter as on TensorFlow."""
     import json
 
-    from reproduce import alphabet_from_a
+    from study.checks import alphabet_from_a
 
     proc = run_on("torch", "05_stateful.py", "--quiet", "--json", str(tmp_path / "found.json"))
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -84,12 +84,15 @@ def test_framing_5_learns_the_alphabet_on_pytorch(tmp_path):
 
 
 def test_reproduce_reports_a_refusal_as_a_row_not_a_failure(monkeypatch):
-    import reproduce
+    from study import report
+    from study.rows import ROWS_BY_LABEL, Refused
+    from study.runner import run_study
 
     monkeypatch.setenv("KERAS_BACKEND", "jax")
-    row = reproduce.ROWS_BY_LABEL["5"]
-    runs = reproduce.run_study([row], [7], jobs=1, scale=0.01)
-    assert runs["5"].startswith("the JAX backend of Keras")
-    line = reproduce.one_seed_table([row], runs).splitlines()[-1]
+    row = ROWS_BY_LABEL["5"]
+    runs = run_study([row], [7], jobs=1, scale=0.01)
+    assert isinstance(runs["5"], Refused)
+    assert runs["5"].message.startswith("the JAX backend of Keras")
+    line = report.one_seed_table([row], runs).splitlines()[-1]
     assert line.split()[-2:] == ["run", "refused"] and "not run" in line  # plain columns
-    assert "refused on this backend: the JAX backend" in reproduce.checks_text([row], runs, True)
+    assert "refused on this backend: the JAX backend" in report.checks_text([row], runs, True)

@@ -1,14 +1,14 @@
-"""Unit tests for common.py: data, encodings, shapes, the input pipeline and the options."""
+"""Unit tests for common.py: data, encodings, shapes, progress and files."""
 
 import io
 import re
 import time
+import types
 
 import numpy as np
 import pytest
 
 import common
-import options
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -114,7 +114,9 @@ def test_random_subsequences_refuses_to_exclude_everything():
 def test_padding_with_the_articles_codes_merges_4_of_the_114_inputs():
     all_x, _ = common.all_subsequences(5)
     assert common.distinct_rows(common.pad_left(all_x, 5)) == 110  # 0 is padding and 'A'
-    np.testing.assert_array_equal(common.pad_left([[0, 1]], 5), common.pad_left([[1]], 5))  # AB == B
+    np.testing.assert_array_equal(
+        common.pad_left([[0, 1]], 5), common.pad_left([[1]], 5)
+    )  # AB == B
 
 
 def test_shifted_padding_keeps_all_114_inputs_distinct():
@@ -122,7 +124,9 @@ def test_shifted_padding_keeps_all_114_inputs_distinct():
     x = common.pad_left(all_x, 5, shift=1)
     assert x.shape == (114, 5, 1)
     assert common.distinct_rows(x) == 114
-    np.testing.assert_allclose(common.pad_left([[0, 1]], 5, shift=1)[0, :, 0], np.array([0, 0, 0, 1, 2]) / 26)
+    np.testing.assert_allclose(
+        common.pad_left([[0, 1]], 5, shift=1)[0, :, 0], np.array([0, 0, 0, 1, 2]) / 26
+    )
     np.testing.assert_allclose(common.pad_left([[25]], 1, shift=1)[0, :, 0], [1.0])  # Z = 26/26
 
 
@@ -177,42 +181,12 @@ def test_prediction_line_is_the_articles_format():
 def test_print_pairs_prints_the_articles_dataset_lines(capsys):
     data_x, data_y = common.fixed_length_pairs(3)
     common.print_pairs(data_x, data_y, limit=2)
-    assert capsys.readouterr().out.splitlines() == ["Training pairs:", "ABC -> D", "BCD -> E", "... (23 pairs in all)"]
-
-
-def epochs_of(dataset, steps_per_epoch, epochs):
-    """The sample orders the pipeline yields, epoch by epoch, identified by first feature."""
-    it = iter(dataset)
-    orders = []
-    for _ in range(epochs):
-        order = []
-        for _ in range(steps_per_epoch):
-            x, _ = next(it)
-            order.extend(np.round(x.numpy()[:, 0, 0] * 26).astype(int).tolist())
-        orders.append(order)
-    return orders
-
-
-def test_training_dataset_shuffles_each_epoch_and_keeps_every_sample():
-    data_x, data_y = common.fixed_length_pairs(1)
-    x, y = common.as_time_steps(data_x), common.one_hot(data_y)
-    dataset, steps = common.training_dataset(x, y, batch_size=1, shuffle=True, seed=7)
-    assert steps == 25
-    orders = epochs_of(dataset, steps, 3)
-    for order in orders:
-        assert sorted(order) == list(range(25))  # each sample exactly once per epoch
-    assert orders[0] != orders[1] != orders[2]  # a new order every epoch
-    again, _ = common.training_dataset(x, y, batch_size=1, shuffle=True, seed=7)
-    assert epochs_of(again, steps, 3) == orders  # same seed, same orders
-
-
-def test_training_dataset_without_shuffle_keeps_alphabetical_order_and_full_batches():
-    data_x, data_y = common.fixed_length_pairs(1)
-    x, y = common.as_time_steps(data_x), common.one_hot(data_y)
-    dataset, steps = common.training_dataset(x, y, batch_size=25, shuffle=False, seed=7)
-    assert steps == 1
-    assert epochs_of(dataset, steps, 2) == [list(range(25))] * 2
-    assert dataset.element_spec[0].shape.as_list() == [25, 1, 1]  # static batch: stateful-safe
+    assert capsys.readouterr().out.splitlines() == [
+        "Training pairs:",
+        "ABC -> D",
+        "BCD -> E",
+        "... (23 pairs in all)",
+    ]
 
 
 def test_print_continuation_feeds_the_last_window_and_each_prediction_back(capsys):
@@ -235,7 +209,9 @@ def test_print_continuation_feeds_the_last_window_and_each_prediction_back(capsy
 
 def test_print_continuation_uses_fewer_letters_while_the_history_is_short():
     seen = []
-    common.print_continuation(lambda p: seen.append(list(p)) or common.one_hot([0]), "B", 3, window=5)
+    common.print_continuation(
+        lambda p: seen.append(list(p)) or common.one_hot([0]), "B", 3, window=5
+    )
     assert seen == [[1], [1, 0], [1, 0, 0]]  # B, then B A, then B A A: predictions fed back
 
 
@@ -262,18 +238,29 @@ class Stream(io.StringIO):
         return self.terminal
 
 
-def train_with_progress(stream, epochs, every=None):
-    progress = common.EpochProgress(epochs, every=every, stream=stream)
+def started(stream, epochs, argv=(), every=None, what=None):
+    """common.progress's callback, as fit starts it: `epochs` of 25 steps, no update done yet."""
+    args = common.parse_args("test", epochs=epochs, argv=list(argv))
+    progress = common.progress(args, 1, what=what, every=every, stream=stream)
+    progress.set_params({"epochs": epochs, "steps": 25})
+    progress.set_model(types.SimpleNamespace(optimizer=None))
     progress.on_train_begin()
+    return progress
+
+
+def train_with_progress(stream, epochs, every=None):
+    progress = started(stream, epochs, every=every)
     for epoch in range(epochs):
         progress.on_epoch_end(epoch, {"loss": 3.0 / (epoch + 1), "accuracy": epoch / epochs})
     return stream.getvalue()
 
 
-def test_progress_off_a_terminal_prints_every_tenth_of_the_epochs_and_the_last():
+def test_progress_off_a_terminal_prints_every_tenth_of_the_epochs_and_the_last(capsys):
     lines = train_with_progress(Stream(terminal=False), epochs=25).splitlines()
-    shown = [int(re.match(r"Epoch (\d+)/25 - loss: \d\.\d{4} - accuracy: \d\.\d{4} - ", line)[1])
-             for line in lines]
+    shown = [
+        int(re.match(r"Epoch (\d+)/25 - loss: \d\.\d{4} - accuracy: \d\.\d{4} - ", line)[1])
+        for line in lines
+    ]
     assert shown == [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 25]
     assert lines[-1].startswith("Epoch 25/25 - loss: 0.1200 - accuracy: 0.9600 - ")
     assert len(train_with_progress(Stream(terminal=False), epochs=3).splitlines()) == 3
@@ -289,44 +276,66 @@ def test_progress_on_a_terminal_is_one_bar_redrawn(monkeypatch):
     assert "Epoch" not in shown
 
 
-def test_progress_is_off_with_quiet():
-    quiet = options.parse_args("test", epochs=5, argv=["--quiet"])
-    assert common.progress(quiet) == []
-    (bar,) = common.progress(options.parse_args("test", epochs=5, argv=[]))
-    assert isinstance(bar, common.EpochProgress) and bar.epochs == 5
+def test_progress_says_what_trains_and_how_long_it_took_on_stdout(capsys):
+    progress = started(Stream(terminal=False), epochs=5)
+    progress.on_train_end()
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Training: 5 epochs of 25 steps, batch size 1"
+    assert re.fullmatch(r"Training took \d+\.\d s", out[1]) and progress.seconds >= 0
+    started(Stream(terminal=False), epochs=5, what="5 passes of the stream").on_train_end()
+    assert capsys.readouterr().out.startswith("Training: 5 passes of the stream\n")
+
+
+def test_progress_is_silent_with_quiet_but_still_times(capsys):
+    stream = Stream(terminal=False)
+    progress = started(stream, epochs=5, argv=["--quiet"])
+    for epoch in range(5):
+        progress.on_epoch_end(epoch, {"loss": 1.0})
+    progress.on_train_end()
+    assert capsys.readouterr().out == "" and stream.getvalue() == ""
+    assert progress.seconds is not None
 
 
 def test_progress_shows_whatever_loss_and_metrics_the_model_has():
     # A model compiled with mse and no metrics logs only "loss": no KeyError for 'accuracy'.
-    progress = common.EpochProgress(2, stream=Stream(terminal=False))
-    progress.on_train_begin()
+    stream = Stream(terminal=False)
+    progress = started(stream, epochs=2)
     progress.on_epoch_end(0, {"loss": 0.5})
     progress.on_epoch_end(1, {"mae": 0.1, "loss": 0.25})  # Keras may list the metrics first
-    assert [line.rsplit(" - ", 1)[0] for line in progress.stream.getvalue().splitlines()] == [
-        "Epoch 1/2 - loss: 0.5000", "Epoch 2/2 - loss: 0.2500 - mae: 0.1000"]
-    live = common.EpochProgress(2, stream=Stream(terminal=True))
-    live.on_train_begin()
-    live.on_epoch_end(0, {"loss": 0.5})
-    assert "loss: 0.5000" in live.stream.getvalue()
+    assert [line.rsplit(" - ", 1)[0] for line in stream.getvalue().splitlines()] == [
+        "Epoch 1/2 - loss: 0.5000",
+        "Epoch 2/2 - loss: 0.2500 - mae: 0.1000",
+    ]
+    live = Stream(terminal=True)
+    started(live, epochs=2).on_epoch_end(0, {"loss": 0.5})
+    assert "loss: 0.5000" in live.getvalue()
 
 
-def test_speed_up_changes_how_the_steps_run_not_which_steps_run():
-    """A plain compile plus speed_up trains to the same weights as the plain compile alone, with
-    a whole epoch per call into TensorFlow and XLA on, for any loss and metrics."""
+def test_the_speed_options_change_how_the_steps_run_not_which_steps_run():
+    """The scripts' compile(steps_per_execution=steps, jit_compile=True) on a repeated tf.data
+    pipeline trains to the same weights as a plain compile, for any loss and metrics."""
     import keras
+    import tensorflow as tf
 
     def trained(fast):
         keras.utils.set_random_seed(3)
-        model = keras.Sequential([keras.Input(shape=(3, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)])
-        model.compile(loss="mse", optimizer=keras.optimizers.Adam(learning_rate=0.01))
-        x, y = np.linspace(0, 1, 24, dtype="float32").reshape(8, 3, 1), np.arange(8, dtype="float32")[:, None] / 8
-        dataset, steps = common.training_dataset(x, y, batch_size=2, shuffle=False, seed=3)
-        if fast:
-            common.speed_up(model, steps)
-            assert model.steps_per_execution == steps and model.jit_compile
-        history = model.fit(dataset, epochs=3, steps_per_epoch=steps, verbose=0,
-                            callbacks=[common.EpochProgress(3, stream=Stream(terminal=False))])
-        assert list(history.history) == ["loss"]  # no KeyError for a missing 'accuracy'
+        model = keras.Sequential(
+            [keras.Input(shape=(3, 1)), keras.layers.LSTM(2), keras.layers.Dense(1)]
+        )
+        steps = 4
+        model.compile(
+            loss="mse",
+            optimizer=keras.optimizers.Adam(learning_rate=0.01),
+            steps_per_execution=steps if fast else 1,
+            jit_compile=fast,
+        )
+        x, y = (
+            np.linspace(0, 1, 24, dtype="float32").reshape(8, 3, 1),
+            np.arange(8, dtype="float32")[:, None] / 8,
+        )
+        dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(2, drop_remainder=True).repeat()
+        history = model.fit(dataset, epochs=3, steps_per_epoch=steps, verbose=0)
+        assert list(history.history) == ["loss"]
         return model.get_weights()
 
     for plain, fast in zip(trained(False), trained(True)):
@@ -337,14 +346,18 @@ def test_with_batch_size_predicts_a_saved_stateful_model_several_sequences_at_on
     import keras
 
     keras.utils.set_random_seed(1)
-    model = keras.Sequential([
-        keras.Input(batch_shape=(1, 1, 1)),
-        keras.layers.LSTM(4, stateful=True, name="lstm"),
-        keras.layers.Dense(26, activation="softmax"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(batch_shape=(1, 1, 1)),
+            keras.layers.LSTM(4, stateful=True, name="lstm"),
+            keras.layers.Dense(26, activation="softmax"),
+        ]
+    )
     model.save(tmp_path / "stateful.keras")
     loaded = keras.models.load_model(tmp_path / "stateful.keras")
-    sequences = np.array([[0, 1, 2], [10, 11, 12], [25, 3, 7]], "float32") / 26  # three, each its own state
+    sequences = (
+        np.array([[0, 1, 2], [10, 11, 12], [25, 3, 7]], "float32") / 26
+    )  # three, each its own state
     with pytest.raises(ValueError):
         loaded.predict_on_batch(sequences[:, :1, None])  # batch of 3 into a batch-1 model
     wide = common.with_batch_size(loaded, 3)

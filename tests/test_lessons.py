@@ -5,8 +5,6 @@ seed it runs, so a Keras upgrade or a code change that breaks a lesson fails her
 
 import pytest
 
-import reproduce
-
 SEEDS = [7, 8]
 pytestmark = pytest.mark.slow
 
@@ -14,8 +12,10 @@ pytestmark = pytest.mark.slow
 # The runs the tests below read, longest first (conftest.script_runs: one run each per session,
 # shared with the other files and split between the workers).
 LESSON_ROWS = ["1@2000", "1", "5", "5r", "4-b1", "4-b1-lr01"]
-STUDY_ROWS = {"held_out_run": [("6h", 7)],
-              "lesson_runs": [(label, seed) for label in LESSON_ROWS for seed in SEEDS]}
+STUDY_ROWS = {
+    "held_out_run": [("6h", 7)],
+    "lesson_runs": [(label, seed) for label in LESSON_ROWS for seed in SEEDS],
+}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,8 @@ def test_framing_5_as_the_article_trains_it_counts_steps_instead_of_reading(less
     for found in lesson_runs["5"]:
         assert found["accuracy"] == 100.0  # the article's result...
         probe = found["probe"]  # ...and the pass from every letter from a reset: a clock
-        assert probe["counter"]["verdict"] == "counts" and probe["reader"]["verdict"] == "reads"  # the controls
+        # the controls
+        assert probe["counter"]["verdict"] == "counts" and probe["reader"]["verdict"] == "reads"
         assert probe["model"]["verdict"] == "counts"
 
 
@@ -51,7 +52,9 @@ def test_framing_1_is_under_trained_not_short_of_context(lesson_runs):
         assert at_2000["accuracy"] > at_500["accuracy"]
 
 
-def test_framing_4_at_batch_size_1_falls_short_with_the_same_updates_at_adams_default_rate(lesson_runs):
+def test_framing_4_at_batch_size_1_falls_short_with_the_same_updates_at_adams_default_rate(
+    lesson_runs,
+):
     # Framing 4 itself reaches 100% with 5000 full-batch updates (tests/test_reproduce.py);
     # the same model and number of updates, one sample each, does not at Adam's default 0.001...
     for batch_1 in lesson_runs["4-b1"]:
@@ -62,7 +65,8 @@ def test_framing_4_at_batch_size_1_falls_short_with_the_same_updates_at_adams_de
     # the shortfall is how far 5000 small steps move the weights, not batch size 1 as such.
     for default, faster in zip(lesson_runs["4-b1"], lesson_runs["4-b1-lr01"]):
         assert faster["learning_rate"] == 0.01 and faster["updates"] == 5000
-        assert round(faster["accuracy"], 2) >= 96.0 > round(default["accuracy"], 2)  # 24 of 25 is 95.99999...
+        # 24 of 25 is 95.99999...
+        assert round(faster["accuracy"], 2) >= 96.0 > round(default["accuracy"], 2)
 
 
 def test_framing_6_held_out_inputs_are_scored_apart_from_the_training_samples(held_out_run):

@@ -13,11 +13,12 @@ import sys
 
 import pytest
 
-import options
+import common
 import test_notebook
 from conftest import ROOT
 from test_process import check_refused_before_keras
 from test_scripts import run
+from test_standalone import masked
 
 SCRIPT = "08_stateful_pitfalls.py"
 README_SECTION = "Mistakes Keras 3 does not catch"
@@ -34,23 +35,43 @@ EXPECTED = {
     # Both move the state; whether that cost letters depends on the seed (seed 7: evaluate 1 of 40,
     # predict none, which its row says as "none measured here").
     "evaluate-moves-state": ("no error", r"^moved 2 of 2 state rows; "),
-    "predict-moves-state": ("no error", r"^none measured here \(100\.00% both ways\): the state still moved, 2 of 2 rows$"),
+    "predict-moves-state": (
+        "no error",
+        r"^none measured here \(100\.00% both ways\): "
+        r"the state still moved, 2 of 2 rows$",
+    ),
     "validation-moves-state": ("no error", r"2 of 2 rows differ from training's"),
-    "missing-reset": ("no error", r"^the second pass starts from the first's last state \(2 of 2 rows\) and predicts "
-                                  r"2 letters otherwise; the same accuracy here \(98\.75% both ways\)$"),
-    "batch_input_shape": ("ValueError: Unrecognized keyword arguments passed to LSTM: {'batch_input_shape'",
-                          r"^stops"),
-    "stateful-without-batch-size": ("ValueError: When using `stateful=True` in a RNN, the batch size must be "
-                                    "static", r"^stops"),
-    "stateful-without-input": ("no error", r"^none measured here: the state is built for the first batch fit gives it "
-                                           r"\(2 rows\)"),
-    "model.reset_states": ("AttributeError: 'Sequential' object has no attribute 'reset_states'", r"^stops"),
+    "missing-reset": (
+        "no error",
+        r"^the second pass starts from the first's last state "
+        r"\(2 of 2 rows\) and predicts 2 letters otherwise; "
+        r"the same accuracy here \(98\.75% both ways\)$",
+    ),
+    "batch_input_shape": (
+        "ValueError: Unrecognized keyword arguments passed to LSTM: {'batch_input_shape'",
+        r"^stops",
+    ),
+    "stateful-without-batch-size": (
+        "ValueError: When using `stateful=True` in a RNN, the batch size must be static",
+        r"^stops",
+    ),
+    "stateful-without-input": (
+        "no error",
+        r"^none measured here: the state is built for the first "
+        r"batch fit gives it \(2 rows\)",
+    ),
+    "model.reset_states": (
+        "AttributeError: 'Sequential' object has no attribute 'reset_states'",
+        r"^stops",
+    ),
 }
 
 
 def changed(row, what):
-    return (f"Keras now behaves otherwise on '{row['mistake']}' ({what}): update the README section "
-            f"'{README_SECTION}', docs/pitfalls.md and 08's expectation. Found: {row}")
+    return (
+        f"Keras now behaves otherwise on '{row['mistake']}' ({what}): update the README "
+        f"section '{README_SECTION}', docs/pitfalls.md and 08's expectation. Found: {row}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +82,15 @@ def default_run(tmp_path_factory):
     assert proc.returncode == 0, proc.stderr[-3000:]
     found = json.loads((folder / "found.json").read_text())
     return proc, found, {row["name"]: row for row in found["pitfalls"]}
+
+
+def test_the_default_run_prints_what_it_printed_before(default_run):
+    # Issue 32 rewrote 08 as plain Keras in view; what a user sees did not change. The file is
+    # the script's output at commit b3d8f5a (tests/test_standalone.py says how it was made).
+    with open(os.path.join(ROOT, "tests", "outputs", "08_stateful_pitfalls.default.txt")) as file:
+        before = file.read()
+    proc, _, _ = default_run
+    assert masked(proc.stdout) == masked(before)
 
 
 @pytest.mark.long  # its module fixture runs 08 at the defaults (35-47 s)
@@ -84,8 +114,10 @@ def test_the_silent_training_mistakes_cost_accuracy_against_the_right_way(defaul
     _, found, rows = default_run
     # Shuffled, the accuracy read in order is luck (33.75% to 98.75% on seeds 7-11); the
     # cross-entropy is at least 11 times the right way's on each of those seeds.
-    shuffled_loss, right_loss = map(float, re.match(r"cross-entropy (\d+\.\d+) against (\d+\.\d+) ",
-                                                    rows["shuffle"]["harm"]).groups())
+    shuffled_loss, right_loss = map(
+        float,
+        re.match(r"cross-entropy (\d+\.\d+) against (\d+\.\d+) ", rows["shuffle"]["harm"]).groups(),
+    )
     right = accuracies(rows["shuffle"]["harm"])[-1]
     assert f"{right:.2f}" == f"{found['accuracy']:.2f}" and right >= 95.0
     assert shuffled_loss > 5 * right_loss, changed(rows["shuffle"], "the harm")
@@ -109,7 +141,14 @@ def test_each_fix_was_run_and_undoes_the_harm(default_run):
 
 
 # Names that exist only in this project: a fix that uses one cannot be copied into a reader's code.
-PROJECT_NAMES = ("common.", "with_batch_size", "as_streams", "ResetState", "build_model", "options.")
+PROJECT_NAMES = (
+    "common.",
+    "with_batch_size",
+    "as_streams",
+    "ResetState",
+    "build_model",
+    "options.",
+)
 
 
 def test_every_fix_is_plain_keras_a_reader_can_copy(default_run):
@@ -119,16 +158,26 @@ def test_every_fix_is_plain_keras_a_reader_can_copy(default_run):
     for fix in printed:
         assert not any(name in fix for name in PROJECT_NAMES), fix
     # The steps themselves, as printed (seed 7's counts).
-    assert "keras.Input(batch_shape=(1, 1, 2)), then new.set_weights(model.get_weights())" in rows["other-batch-size"]["fix"]
-    assert "x.reshape(2, 40, 1, 2).swapaxes(0, 1).reshape(80, 1, 2)" in rows["timeseries-windows"]["fix"]
-    assert ("keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: lstm.reset_state(), "
-            "on_test_begin=lambda logs: lstm.reset_state())") in rows["validation-moves-state"]["fix"]
+    assert (
+        "keras.Input(batch_shape=(1, 1, 2)), then new.set_weights(model.get_weights())"
+        in rows["other-batch-size"]["fix"]
+    )
+    assert (
+        "x.reshape(2, 40, 1, 2).swapaxes(0, 1).reshape(80, 1, 2)"
+        in rows["timeseries-windows"]["fix"]
+    )
+    assert (
+        "keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: lstm.reset_state(), "
+        "on_test_begin=lambda logs: lstm.reset_state())" in rows["validation-moves-state"]["fix"]
+    )
 
 
 def test_what_a_reader_copies_is_defined_in_the_script_in_plain_keras():
     """The helpers marked "copy this" stand in 08 itself and use nothing of the project's."""
     source = open(os.path.join(ROOT, SCRIPT), encoding="utf-8").read()
-    copied = re.findall(r"^def (\w+)\(.*# copy this.*\n((?:(?: .*)?\n)+?)(?=\S)", source, re.MULTILINE)
+    copied = re.findall(
+        r"^def (\w+)\(.*# copy this.*\n((?:(?: .*)?\n)+?)(?=\S)", source, re.MULTILINE
+    )
     assert [name for name, _ in copied] == ["as_streams", "build_model"]
     for name, body in copied:
         assert "common." not in body and "options." not in body, name
@@ -142,19 +191,27 @@ def test_a_row_whose_harm_is_nil_says_so(default_run):
         assert not re.search(r"(?<![\d.])(\d+\.\d\d)%[^;()]*against \1%", row["harm"]), row
     assert rows["predict-moves-state"]["harm"].startswith("none measured here (100.00% both ways)")
     assert rows["stateful-without-input"]["harm"].startswith("none measured here")
-    assert rows["evaluate-moves-state"]["harm"].endswith("against 100.00% with the state kept")  # one letter lost
+    # One letter lost:
+    assert rows["evaluate-moves-state"]["harm"].endswith("against 100.00% with the state kept")
 
 
 def test_the_guard_refuses_each_silent_mistake_it_can_see(default_run):
     proc, _, _ = default_run
-    blocks = dict(re.findall(r"^\d+\. (.+)\n(?:   .*\n)*?   guard:  (.+)$", proc.stdout, re.MULTILINE))
-    assert blocks["fit on samples that do not fill the last batch"].startswith("refuses: 5 samples")
-    assert blocks["predict on samples that do not fill the last batch"].startswith("refuses: 5 samples")
-    assert blocks["predict with another batch size than the model's"].startswith("refuses: batch_size=1")
-    assert blocks["fit's default shuffle=True on a stateful model"].startswith("refuses: shuffle=True")
-    assert blocks["windows from keras.utils.timeseries_dataset_from_array"].startswith(
-        "refuses: the dataset's batch size is not static")
-    assert blocks["stateful=True with no input shape at all"].startswith("refuses: stateful layer 'lstm'")
+    blocks = dict(
+        re.findall(r"^\d+\. (.+)\n(?:   .*\n)*?   guard:  (.+)$", proc.stdout, re.MULTILINE)
+    )
+    expected = {
+        "fit on samples that do not fill the last batch": "refuses: 5 samples",
+        "predict on samples that do not fill the last batch": "refuses: 5 samples",
+        "predict with another batch size than the model's": "refuses: batch_size=1",
+        "fit's default shuffle=True on a stateful model": "refuses: shuffle=True",
+        "windows from keras.utils.timeseries_dataset_from_array": (
+            "refuses: the dataset's batch size is not static"
+        ),
+        "stateful=True with no input shape at all": "refuses: stateful layer 'lstm'",
+    }
+    for mistake, refusal in expected.items():
+        assert blocks[mistake].startswith(refusal), (mistake, blocks[mistake])
 
 
 def test_the_table_is_printed_and_the_json_says_what_it_shows(default_run):
@@ -164,10 +221,22 @@ def test_the_table_is_printed_and_the_json_says_what_it_shows(default_run):
     # Printed once, at the end: one header, one row per mistake, one "As stated" line.
     assert proc.stdout.count("| mistake | Keras 3 says | harm | fix |") == 1
     assert len(table) == 1 + len(found["pitfalls"]) and proc.stdout.count("As stated: ") == 1
-    assert table[1:] == [(r["mistake"], r["keras_says"], r["harm"], r["fix"]) for r in found["pitfalls"]]
-    assert set(found["pitfalls"][0]) == {"name", "mistake", "keras_says", "harm", "fix", "as_stated"}
-    assert re.search(r"^As stated: 100\.00% of 14 mistakes \(Keras 3\.15\.1, backend tensorflow\)$",
-                     proc.stdout, re.MULTILINE)
+    assert table[1:] == [
+        (r["mistake"], r["keras_says"], r["harm"], r["fix"]) for r in found["pitfalls"]
+    ]
+    assert set(found["pitfalls"][0]) == {
+        "name",
+        "mistake",
+        "keras_says",
+        "harm",
+        "fix",
+        "as_stated",
+    }
+    assert re.search(
+        r"^As stated: 100\.00% of 14 mistakes \(Keras 3\.15\.1, backend tensorflow\)$",
+        proc.stdout,
+        re.MULTILINE,
+    )
     assert (found["script"], found["seed"], found["epochs"]) == (SCRIPT, 7, 40)
     assert "Traceback" not in proc.stderr and "retracing" not in proc.stderr
 
@@ -187,8 +256,13 @@ def test_bad_options_are_refused_in_one_line_before_keras_loads(args, shown):
 
 
 def test_help_gives_the_scripts_own_defaults():
-    proc = subprocess.run([sys.executable, os.path.join(ROOT, SCRIPT), "--help"], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, SCRIPT), "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert proc.returncode == 0
     text = " ".join(proc.stdout.split())
     assert "(default: 0.01, ten times Adam's default" in text and "(default: 40," in text
@@ -198,12 +272,23 @@ def test_the_script_is_a_percent_notebook_with_prose_between_its_sections():
     test_notebook.test_each_script_is_a_percent_notebook_with_prose_between_its_sections(SCRIPT)
 
 
-@pytest.mark.parametrize("backend, why", [("jax", "does not carry a stateful LSTM's state"),
-                                          ("torch", "stops with a ValueError on a short last batch")])
+@pytest.mark.parametrize(
+    "backend, why",
+    [
+        ("jax", "does not carry a stateful LSTM's state"),
+        ("torch", "stops with a ValueError on a short last batch"),
+    ],
+)
 def test_other_backends_are_refused_in_one_line(backend, why):
-    proc = subprocess.run([sys.executable, os.path.join(ROOT, SCRIPT)], capture_output=True, text=True, cwd=ROOT,
-                          timeout=600, env={**os.environ, "KERAS_BACKEND": backend})
-    assert proc.returncode == options.UNSUPPORTED, proc.stderr[-2000:]
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, SCRIPT)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        env={**os.environ, "KERAS_BACKEND": backend},
+    )
+    assert proc.returncode == common.UNSUPPORTED, proc.stderr[-2000:]
     assert proc.stdout == ""
     (line,) = proc.stderr.splitlines()
     assert line.startswith(f"{SCRIPT}: ") and why in line and "KERAS_BACKEND=tensorflow" in line

@@ -12,7 +12,7 @@ import matplotlib.figure
 import numpy as np
 import pytest
 
-import plots
+from study import plots
 
 HISTORY = types.SimpleNamespace(history={"loss": [3.0, 2.0, 1.0], "accuracy": [0.1, 0.5, 1.0]})
 
@@ -24,8 +24,12 @@ def drawn(monkeypatch):
     original = matplotlib.figure.Figure.savefig
 
     def savefig(figure, *args, **kwargs):
-        figures.append({axes.get_title(): [list(line.get_ydata()) for line in axes.get_lines()]
-                        for axes in figure.axes})
+        figures.append(
+            {
+                axes.get_title(): [list(line.get_ydata()) for line in axes.get_lines()]
+                for axes in figure.axes
+            }
+        )
         return original(figure, *args, **kwargs)
 
     monkeypatch.setattr(matplotlib.figure.Figure, "savefig", savefig)
@@ -43,7 +47,9 @@ def test_predictions_draws_the_curves_and_one_row_of_probabilities_per_input(tmp
     probabilities[0, 1] = probabilities[1, 2] = 0.9  # A -> B, B -> C right
     probabilities[2, 0] = 0.9  # C -> A wrong
     target = tmp_path / "p.png"
-    found = plots.predictions(str(target), "a title", HISTORY, [[0], [1], [2]], [1, 2, 3], probabilities)
+    found = plots.predictions(
+        str(target), "a title", HISTORY, [[0], [1], [2]], [1, 2, 3], probabilities
+    )
     assert found["inputs"] == ["A", "B", "C"] and found["right"] == ["B", "C", "D"]
     assert np.array_equal(found["probabilities"], probabilities)
     (figure,) = drawn
@@ -69,9 +75,19 @@ def test_states_projects_every_path_on_one_plane_so_same_states_coincide(tmp_pat
 
 def test_grid_puts_each_input_at_its_first_letter_and_length(tmp_path, drawn):
     all_x = [[0], [0, 1], [1], [1, 2, 3]]
-    found = plots.grid(str(tmp_path / "g.png"), "a title", HISTORY, all_x, [True, False, True, True],
-                       held_out=[[1, 2, 3]])
-    assert found == {"inputs": ["A", "AB", "B", "BCD"], "right": [True, False, True, True], "share": 75.0}
+    found = plots.grid(
+        str(tmp_path / "g.png"),
+        "a title",
+        HISTORY,
+        all_x,
+        [True, False, True, True],
+        held_out=[[1, 2, 3]],
+    )
+    assert found == {
+        "inputs": ["A", "AB", "B", "BCD"],
+        "right": [True, False, True, True],
+        "share": 75.0,
+    }
     (figure,) = drawn
     assert any("4 distinct inputs: 75.00%" in title for title in figure)
     check_png(tmp_path / "g.png")

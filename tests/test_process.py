@@ -16,6 +16,7 @@ import zipfile
 import pytest
 
 from conftest import ROOT
+
 # Every class of bad input, as a user types it: one line naming the option, status 2, nothing
 # on stdout, and refused before Keras is even imported (so before anything trains, and at once:
 # `python -X importtime` lists every module imported, and keras is not among them).
@@ -59,12 +60,18 @@ def test_bad_input_is_refused_in_one_line_before_keras_loads(script, args, shown
 def check_refused_before_keras(script, args, shown, status, env=None):
     proc = subprocess.run(
         [sys.executable, "-X", "importtime", os.path.join(ROOT, script), *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=120, env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        env=env,
     )
     assert proc.returncode == status
     imports = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
     lines = [line for line in proc.stderr.splitlines() if not line.startswith("import time:")]
-    assert len(lines) == 1 and shown in lines[0] and lines[0].startswith(script), proc.stderr[-2000:]
+    assert len(lines) == 1 and shown in lines[0] and lines[0].startswith(script), proc.stderr[
+        -2000:
+    ]
     assert imports and not any(re.search(r"\|\s+(keras|tensorflow)$", line) for line in imports)
     assert proc.stdout == ""
 
@@ -79,7 +86,9 @@ def test_output_closed_early_stops_quietly_as_other_programs_do():
     # `python 01_naive_one_char.py | head -3`: the reader goes away after three lines.
     proc = subprocess.Popen(
         [sys.executable, os.path.join(ROOT, "01_naive_one_char.py"), "--epochs", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     head = [proc.stdout.readline() for _ in range(3)]
     proc.stdout.close()
@@ -95,9 +104,16 @@ def test_output_closed_early_still_writes_the_files_asked_for(tmp_path):
     # after one line; the run goes on without its output and writes every file asked for, whole.
     asked = {"--json": "found.json", "--save": "model.keras", "--plot": "picture.png"}
     proc = subprocess.Popen(
-        [sys.executable, os.path.join(ROOT, "04_batch_state.py"), "--epochs", "5",
-         *[part for option, name in asked.items() for part in (option, str(tmp_path / name))]],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+        [
+            sys.executable,
+            os.path.join(ROOT, "04_batch_state.py"),
+            "--epochs",
+            "5",
+            *[part for option, name in asked.items() for part in (option, str(tmp_path / name))],
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
     )
     first = proc.stdout.readline()
     proc.stdout.close()
@@ -111,7 +127,9 @@ def test_output_closed_early_still_writes_the_files_asked_for(tmp_path):
     assert (tmp_path / "picture.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Traceback" not in err and "BrokenPipeError" not in err
     (note,) = [line for line in err.splitlines() if "closed early" in line]
-    assert note.startswith("04_batch_state.py: stdout closed early; carrying on, without it, to write ")
+    assert note.startswith(
+        "04_batch_state.py: stdout closed early; carrying on, without it, to write "
+    )
 
 
 STOPS = [(signal.SIGINT, "interrupted"), (signal.SIGTERM, "terminated"), (signal.SIGHUP, "hung up")]
@@ -124,7 +142,10 @@ def test_a_stop_signal_while_tensorflow_imports_prints_one_line(signum, word):
     written there was lost. The signal is sent at that very moment, seen in /proc."""
     proc = subprocess.Popen(
         [sys.executable, os.path.join(ROOT, "01_naive_one_char.py"), "--epochs", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     deadline = time.monotonic() + 120
     while os.readlink(f"/proc/{proc.pid}/fd/2") != os.devnull:  # not yet importing
@@ -139,9 +160,9 @@ def test_a_stop_signal_while_tensorflow_imports_prints_one_line(signum, word):
 
 STOP_WHILE_WRITING = """
 import os, signal, sys
-import options
+import common
 
-options.quiet_exits()
+common.quiet_exits()
 
 
 def write(partial):
@@ -154,7 +175,7 @@ def write(partial):
         file.write("second half\\n")
 
 
-options.write_atomically(sys.argv[1], write)
+common.write_atomically(sys.argv[1], write)
 print("not reached", flush=True)
 """
 
@@ -164,10 +185,15 @@ def test_a_stop_signal_while_saving_leaves_the_whole_file_or_none(signum, word, 
     program, out = tmp_path / "program", tmp_path / "out"
     program.mkdir()
     out.mkdir()
-    (program / "stopping.py").write_text(STOP_WHILE_WRITING.replace("{name}", signal.Signals(signum).name))
+    (program / "stopping.py").write_text(
+        STOP_WHILE_WRITING.replace("{name}", signal.Signals(signum).name)
+    )
     proc = subprocess.run(
         [sys.executable, str(program / "stopping.py"), str(out / "found.json")],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": ROOT}, timeout=60,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ROOT},
+        timeout=60,
     )
     assert proc.returncode == 128 + signum
     assert [line for line in proc.stderr.splitlines() if line.strip()] == [f"stopping.py: {word}"]
@@ -187,7 +213,10 @@ def test_missing_packages_are_named_in_one_line():
 def test_ctrl_c_during_training_stops_with_one_line_and_status_130():
     proc = subprocess.Popen(
         [sys.executable, "-u", os.path.join(ROOT, "06_variable_length.py"), "--epochs", "500"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     for line in proc.stdout:  # wait until training has started
         if line.startswith("Training:"):
@@ -197,7 +226,9 @@ def test_ctrl_c_during_training_stops_with_one_line_and_status_130():
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "Traceback" not in err
-    assert [line for line in err.splitlines() if line.strip()] == ["06_variable_length.py: interrupted"]
+    assert [line for line in err.splitlines() if line.strip()] == [
+        "06_variable_length.py: interrupted"
+    ]
 
 
 def test_progress_is_one_live_bar_on_a_terminal():
@@ -224,7 +255,10 @@ def test_progress_is_one_live_bar_on_a_terminal():
     try:
         proc = subprocess.run(
             [sys.executable, os.path.join(ROOT, "03_window_timesteps.py"), "--epochs", "30"],
-            stdout=subprocess.PIPE, stderr=child, cwd=ROOT, timeout=600,
+            stdout=subprocess.PIPE,
+            stderr=child,
+            cwd=ROOT,
+            timeout=600,
         )
     finally:
         os.close(child)
@@ -242,12 +276,20 @@ def test_progress_is_one_live_bar_on_a_terminal():
 def test_nothing_is_written_unless_asked(tmp_path):
     proc = subprocess.run(
         [sys.executable, os.path.join(ROOT, "05_stateful.py"), "--epochs", "2"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
     assert os.listdir(tmp_path) == []
 
 
 def run_plain(flag, script, *args):
-    return subprocess.run([sys.executable, flag, os.path.join(ROOT, script), *args],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, flag, os.path.join(ROOT, script), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )

@@ -48,23 +48,46 @@ def _linux_tags(arch, oldest):
 
 def _mac_tags(arch, formats):
     tags = [f"macosx_{major}_0_{fmt}" for major in _MACOS for fmt in formats]
-    return tags + [f"macosx_10_{minor}_{fmt}" for minor in range(16, 3, -1) for fmt in formats if fmt != "arm64"]
+    return tags + [
+        f"macosx_10_{minor}_{fmt}"
+        for minor in range(16, 3, -1)
+        for fmt in formats
+        if fmt != "arm64"
+    ]
 
 
 def _env(os_name, sys_platform, system, machine):
-    return {"os_name": os_name, "sys_platform": sys_platform, "platform_system": system,
-            "platform_machine": machine}
+    return {
+        "os_name": os_name,
+        "sys_platform": sys_platform,
+        "platform_system": system,
+        "platform_machine": machine,
+    }
 
 
 PLATFORMS = {
     # name: (wheel tags, marker values, the TensorFlow package requirements.txt should give it)
-    "linux-x86_64": (_linux_tags("x86_64", 5), _env("posix", "linux", "Linux", "x86_64"), "tensorflow-cpu"),
-    "linux-aarch64": (_linux_tags("aarch64", 17), _env("posix", "linux", "Linux", "aarch64"), "tensorflow"),
-    "macos-arm64": (_mac_tags("arm64", ("arm64", "universal2")), _env("posix", "darwin", "Darwin", "arm64"), "tensorflow"),
+    "linux-x86_64": (
+        _linux_tags("x86_64", 5),
+        _env("posix", "linux", "Linux", "x86_64"),
+        "tensorflow-cpu",
+    ),
+    "linux-aarch64": (
+        _linux_tags("aarch64", 17),
+        _env("posix", "linux", "Linux", "aarch64"),
+        "tensorflow",
+    ),
+    "macos-arm64": (
+        _mac_tags("arm64", ("arm64", "universal2")),
+        _env("posix", "darwin", "Darwin", "arm64"),
+        "tensorflow",
+    ),
     "windows-amd64": (["win_amd64"], _env("nt", "win32", "Windows", "AMD64"), "tensorflow-cpu"),
 }
-INTEL_MAC = (_mac_tags("x86_64", ("x86_64", "intel", "fat64", "fat32", "universal2", "universal")),
-             _env("posix", "darwin", "Darwin", "x86_64"))
+INTEL_MAC = (
+    _mac_tags("x86_64", ("x86_64", "intel", "fat64", "fat32", "universal2", "universal")),
+    _env("posix", "darwin", "Darwin", "x86_64"),
+)
 
 # Runs pip (argv[1], its wheel) with markers evaluated for argv[2] (JSON) on top of this
 # interpreter's own values; the rest of argv goes to pip.
@@ -77,15 +100,28 @@ markers.default_environment = lambda: {**host(), **target}
 from pip._internal.cli.main import main
 sys.exit(main(sys.argv[3:]))
 """
-_WHOLE_WHEEL = re.compile(r"^\s*Downloading (\S+\.whl) \(", re.MULTILINE)  # not "....whl.metadata (..."
+# not "....whl.metadata (..."
+_WHOLE_WHEEL = re.compile(r"^\s*Downloading (\S+\.whl) \(", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
 def pip_wheel(tmp_path_factory):
     dest = tmp_path_factory.mktemp("pip")
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "download", f"pip=={PIP}", "--no-deps", "--only-binary=:all:", "--dest", str(dest)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            f"pip=={PIP}",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--dest",
+            str(dest),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return str(dest / f"pip-{PIP}-py3-none-any.whl")
@@ -96,21 +132,46 @@ def resolve(pip_wheel, requirements, tags, markers, report, python=PYTHON):
 
     `requirements` are pip's arguments, such as ["-r", "requirements.txt"]; `report` a file path."""
     major, minor = python.split(".")
-    markers = {**markers, "python_version": python, "python_full_version": f"{python}.0",
-               "implementation_name": "cpython", "platform_python_implementation": "CPython",
-               "implementation_version": f"{python}.0"}
-    command = [sys.executable, "-c", _WRAPPER, pip_wheel, json.dumps(markers),
-               "install", "--dry-run", "--ignore-installed", "--only-binary=:all:",
-               "--use-feature=fast-deps", "--disable-pip-version-check",
-               "--python-version", python, "--implementation", "cp", "--abi", f"cp{major}{minor}",
-               *(f"--platform={tag}" for tag in tags),
-               *requirements, "--report", report]
+    markers = {
+        **markers,
+        "python_version": python,
+        "python_full_version": f"{python}.0",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "implementation_version": f"{python}.0",
+    }
+    command = [
+        sys.executable,
+        "-c",
+        _WRAPPER,
+        pip_wheel,
+        json.dumps(markers),
+        "install",
+        "--dry-run",
+        "--ignore-installed",
+        "--only-binary=:all:",
+        "--use-feature=fast-deps",
+        "--disable-pip-version-check",
+        "--python-version",
+        python,
+        "--implementation",
+        "cp",
+        "--abi",
+        f"cp{major}{minor}",
+        *(f"--platform={tag}" for tag in tags),
+        *requirements,
+        "--report",
+        report,
+    ]
     proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300)
     if proc.returncode != 0:
         return proc, None
     with open(report, encoding="utf-8") as f:
         installs = json.load(f)["install"]
-    return proc, {re.sub(r"[-_.]+", "-", item["metadata"]["name"]).lower(): item["metadata"]["version"] for item in installs}
+    return proc, {
+        re.sub(r"[-_.]+", "-", item["metadata"]["name"]).lower(): item["metadata"]["version"]
+        for item in installs
+    }
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +181,13 @@ def resolutions(pip_wheel, tmp_path_factory):
     requirements = ["-r", os.path.join(ROOT, "requirements.txt")]
     jobs = {name: (requirements, tags, markers) for name, (tags, markers, _) in PLATFORMS.items()}
     jobs["macos-x86_64"] = (requirements, *INTEL_MAC)
-    jobs["macos-x86_64 tensorflow"] = (["tensorflow==2.21.0"], *INTEL_MAC)  # the other package, alone
+    # the other package, alone
+    jobs["macos-x86_64 tensorflow"] = (["tensorflow==2.21.0"], *INTEL_MAC)
     with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
-        futures = {name: pool.submit(resolve, pip_wheel, *job, str(out / f"{name}.json")) for name, job in jobs.items()}
+        futures = {
+            name: pool.submit(resolve, pip_wheel, *job, str(out / f"{name}.json"))
+            for name, job in jobs.items()
+        }
         return {name: future.result() for name, future in futures.items()}
 
 
@@ -156,17 +221,22 @@ def test_requirements_resolve_on(platform, resolutions):
     for name, version, _ in _pins():
         if name != other:
             assert resolved.get(name) == version, (name, resolved.get(name))
-    assert not any(name.startswith("nvidia-") for name in resolved), sorted(resolved)  # no CUDA libraries
-    # Light: metadata only, no wheel downloaded whole (a wheel already on disk shows as "Processing").
+    # no CUDA libraries
+    assert not any(name.startswith("nvidia-") for name in resolved), sorted(resolved)
+    # Light: metadata only, no wheel downloaded whole (a wheel already on disk shows as
+    # "Processing").
     assert not _WHOLE_WHEEL.findall(output), _WHOLE_WHEEL.findall(output)
 
 
-@pytest.mark.parametrize("run, package", [("macos-x86_64", "tensorflow-cpu"), ("macos-x86_64 tensorflow", "tensorflow")])
+@pytest.mark.parametrize(
+    "run, package", [("macos-x86_64", "tensorflow-cpu"), ("macos-x86_64 tensorflow", "tensorflow")]
+)
 def test_intel_mac_is_refused(run, package, resolutions):
     """The README says Intel Macs are not supported: neither TensorFlow package has a 2.21 wheel."""
     proc, resolved = resolutions[run]
     output = proc.stdout + proc.stderr
     assert resolved is None and proc.returncode != 0, sorted(resolved or ())
     assert f"No matching distribution found for {package}==2.21.0" in output, output[-4000:]
-    # The index answered (it lists the older releases that had Intel-Mac wheels): not a network error.
+    # The index answered (it lists the older releases that had Intel-Mac wheels): not a network
+    # error.
     assert "(from versions: none)" not in output, output[-4000:]

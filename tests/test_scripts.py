@@ -15,8 +15,9 @@ import sys
 import numpy as np
 import pytest
 
+from common import ALPHABET
 from conftest import ROOT, run_script
-from reproduce import ALPHABET, parse_output
+from output import parse_output
 
 # script, pairs it prints before training, prediction sections after the accuracy line
 SCRIPTS = {
@@ -30,7 +31,8 @@ SCRIPTS = {
             "": 25,
             "New start:  K": 5,
             "Warm start:  ABCDEFGHIJ fed first, then K": 5,
-            "Probe, letters fed from a reset -> prediction (beside it, what a step counter and a letter reader would say):": 3,
+            "Probe, letters fed from a reset -> prediction (beside it, what a step counter and a "
+            "letter reader would say):": 3,
             "Explicit state, 3 sequences in one batch:": 0,
         },
     ),
@@ -62,7 +64,10 @@ def check_articles_format(script, out):
     assert 0 <= result.accuracy <= 100
     assert {header: len(pairs) for header, pairs in result.sections.items()} == sections
     if script == "06_variable_length.py":
-        assert re.fullmatch(r"Accuracy on all 114 distinct inputs \(110 after padding\): \d+\.\d\d%", result.notes[0])
+        assert re.fullmatch(
+            r"Accuracy on all 114 distinct inputs \(110 after padding\): \d+\.\d\d%",
+            result.notes[0],
+        )
     lengths = {len(inp) for inp, _ in result.sections[""]}
     if script == "06_variable_length.py":
         assert lengths <= INPUT_LENGTHS[script]  # 20 picks need not show every length
@@ -74,7 +79,9 @@ def check_json_agrees_with_the_text(found, printed):
     """What a script wrote with --json is what it printed: accuracy, predictions, notes."""
     assert f"{found['accuracy']:.2f}" == f"{printed.accuracy:.2f}"
     assert f"{found['train_seconds']:.1f}" == f"{printed.train_seconds:.1f}"
-    sections = {header: [tuple(pair) for pair in pairs] for header, pairs in found["predictions"].items()}
+    sections = {
+        header: [tuple(pair) for pair in pairs] for header, pairs in found["predictions"].items()
+    }
     printed_sections = {h: p for h, p in printed.sections.items() if p}  # headers with predictions
     assert sections == printed_sections
     for note in found.get("notes", []):
@@ -93,7 +100,12 @@ def test_script_runs_and_prints_the_articles_format(script, tmp_path):
     assert progress == ["1", "2"]
     assert "Epoch" not in proc.stdout
     found = json.loads(target.read_text())
-    assert (found["script"], found["seed"], found["epochs"], found["learning_rate"]) == (script, 7, 2, 0.001)
+    assert (found["script"], found["seed"], found["epochs"], found["learning_rate"]) == (
+        script,
+        7,
+        2,
+        0.001,
+    )
     check_json_agrees_with_the_text(found, parse_output(proc.stdout))
     assert sorted(os.listdir(tmp_path)) == ["found.json", "picture.png"]  # no temporary files
     check_picture(script, picture, found["plot"], parse_output(proc.stdout))
@@ -113,7 +125,9 @@ def check_picture(script, picture, plotted, printed):
     if script == "06_variable_length.py":
         # The grid's share of right answers is the figure printed for the 114 distinct inputs.
         assert len(plotted["right"]) == len(plotted["inputs"]) == 114
-        printed_share = re.search(r"inputs \(110 after padding\): (\d+\.\d\d)%", printed.notes[0])[1]
+        printed_share = re.search(r"inputs \(110 after padding\): (\d+\.\d\d)%", printed.notes[0])[
+            1
+        ]
         assert f"{plotted['share']:.2f}" == printed_share
         assert plotted["share"] == pytest.approx(100 * sum(plotted["right"]) / 114)
     elif script == "05_stateful.py":
@@ -122,13 +136,20 @@ def check_picture(script, picture, plotted, printed):
         assert plotted["walk"] == ALPHABET[:-1]
         assert np.shape(plotted["h"]) == np.shape(plotted["c"]) == (25, 16)
         assert {name: len(path["h"]) for name, path in plotted["paths"].items()} == {
-            "K..O (a cold 'K')": 5, "ZZZZZZZZZZZ (eleven Z's)": 11}
+            "K..O (a cold 'K')": 5,
+            "ZZZZZZZZZZZ (eleven Z's)": 11,
+        }
     else:
         # Every row's most probable letter is the prediction printed for that input.
-        heat = [(inp, ALPHABET[int(np.argmax(row))]) for inp, row in zip(plotted["inputs"], plotted["probabilities"])]
+        heat = [
+            (inp, ALPHABET[int(np.argmax(row))])
+            for inp, row in zip(plotted["inputs"], plotted["probabilities"])
+        ]
         assert heat == [("".join(inp), out) for inp, out in printed.sections[""]]
         assert len(heat) == SCRIPTS[script][0]
-        assert plotted["right"] == [ALPHABET[ALPHABET.index(inp[-1]) + 1] for inp in plotted["inputs"]]  # marked
+        assert plotted["right"] == [
+            ALPHABET[ALPHABET.index(inp[-1]) + 1] for inp in plotted["inputs"]
+        ]  # marked
 
 
 @pytest.mark.parametrize("script", ["03_window_timesteps.py", "05_stateful.py"])
@@ -159,19 +180,40 @@ def test_same_seed_same_output_in_a_process_of_its_own_and_from_the_launcher(scr
     def outputs(start, name):
         folder = tmp_path / name
         folder.mkdir()
-        files = ["--json", folder / "found.json", "--save", folder / "model.keras", "--plot", folder / "curves.png"]
+        files = [
+            "--json",
+            folder / "found.json",
+            "--save",
+            folder / "model.keras",
+            "--plot",
+            folder / "curves.png",
+        ]
         proc = start([*args, *map(str, files)])
         assert proc.returncode == 0, proc.stderr[-3000:]
         loads.append(getattr(proc, "cache_loads", None))
-        found = {key: value for key, value in json.loads((folder / "found.json").read_text()).items()
-                 if "seconds" not in key}
+        found = {
+            key: value
+            for key, value in json.loads((folder / "found.json").read_text()).items()
+            if "seconds" not in key
+        }
         assert sorted(os.listdir(folder)) == ["curves.png", "found.json", "model.keras"]
-        masked = [re.sub(r"\d+\.\d s\b", "T s", text.replace(str(folder), "FOLDER")) for text in (proc.stdout, proc.stderr)]
+        masked = [
+            re.sub(r"\d+\.\d s\b", "T s", text.replace(str(folder), "FOLDER"))
+            for text in (proc.stdout, proc.stderr)
+        ]
         return *masked, found
 
     loads = []
-    own = outputs(lambda argv: subprocess.run([sys.executable, os.path.join(ROOT, script), *argv],
-                                              capture_output=True, text=True, cwd=ROOT, timeout=600), "own")
+    own = outputs(
+        lambda argv: subprocess.run(
+            [sys.executable, os.path.join(ROOT, script), *argv],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=600,
+        ),
+        "own",
+    )
     launched = outputs(lambda argv: run(script, *argv), "launched")
     again = outputs(lambda argv: run(script, *argv), "again")
     assert own[1].count("Epoch ") >= 2  # progress lines on stderr are compared too
@@ -186,7 +228,8 @@ def continuation(result, start, steps):
 
 
 @pytest.mark.parametrize(
-    "script, window", [("01_naive_one_char.py", 1), ("02_window_features.py", 3), ("06_variable_length.py", 5)]
+    "script, window",
+    [("01_naive_one_char.py", 1), ("02_window_features.py", 3), ("06_variable_length.py", 5)],
 )
 def test_predict_feeds_each_prediction_back_through_the_models_window(script, window):
     proc = run(script, "--epochs", "1", "--quiet", "--predict", "abcdefg", "--steps", "4")
@@ -225,9 +268,15 @@ def test_framing_4_batch_and_alone_recomputed_from_the_saved_model(tmp_path):
     np.testing.assert_allclose(in_batch, alone, atol=1e-5)  # no state passes between rows
     assert [out for _, out in printed.sections[""]] == common.decode(in_batch)
     for letter, out in printed.sections["Test a Random Pattern:"]:  # predicted one at a time
-        assert common.decode(alone[common.CHAR_TO_INT[letter] : common.CHAR_TO_INT[letter] + 1]) == [out]
+        assert common.decode(
+            alone[common.CHAR_TO_INT[letter] : common.CHAR_TO_INT[letter] + 1]
+        ) == [out]
     claimed = "yes" if common.decode(in_batch) == common.decode(alone) else "NO"
-    assert printed.note("Same predictions in one batch of 25 and one at a time").split(": ")[1].startswith(claimed)
+    assert (
+        printed.note("Same predictions in one batch of 25 and one at a time")
+        .split(": ")[1]
+        .startswith(claimed)
+    )
 
 
 def test_framing_4_trains_at_the_learning_rate_asked_and_records_it(tmp_path):
@@ -251,7 +300,9 @@ def explicit_state_model(loaded, units=16):
 
     letter_in = keras.Input(shape=(1, 1))
     h_in, c_in = keras.Input(shape=(units,)), keras.Input(shape=(units,))
-    out, h_out, c_out = keras.layers.LSTM(units, return_state=True, name="lstm")(letter_in, initial_state=[h_in, c_in])
+    out, h_out, c_out = keras.layers.LSTM(units, return_state=True, name="lstm")(
+        letter_in, initial_state=[h_in, c_in]
+    )
     probabilities = keras.layers.Dense(26, activation="softmax", name="dense")(out)
     explicit = keras.Model([letter_in, h_in, c_in], [probabilities, h_out, c_out])
     explicit.get_layer("lstm").cell.set_weights(loaded.get_layer("lstm").cell.get_weights())
@@ -267,8 +318,18 @@ def test_framing_5_explicit_state_recomputed_from_the_saved_model(tmp_path):
     import numpy as np
 
     path, found_path = tmp_path / "framing5.keras", tmp_path / "found.json"
-    proc = run("05_stateful.py", "--epochs", "3", "--quiet", "--save", str(path), "--json", str(found_path),
-               "--plot", str(tmp_path / "state.png"))
+    proc = run(
+        "05_stateful.py",
+        "--epochs",
+        "3",
+        "--quiet",
+        "--save",
+        str(path),
+        "--json",
+        str(found_path),
+        "--plot",
+        str(tmp_path / "state.png"),
+    )
     assert proc.returncode == 0, proc.stderr
     printed = parse_output(proc.stdout)
     loaded = keras.models.load_model(path)
@@ -290,10 +351,13 @@ def test_framing_5_explicit_state_recomputed_from_the_saved_model(tmp_path):
     # step by step, along the walk A..Y and along the other paths drawn.
     plotted = found["plot"]
     for letters, h_drawn, c_drawn in [(plotted["walk"], plotted["h"], plotted["c"])] + [
-            (p["letters"], p["h"], p["c"]) for p in plotted["paths"].values()]:
+        (p["letters"], p["h"], p["c"]) for p in plotted["paths"].values()
+    ]:
         h = c = np.zeros((1, 16), "float32")
         for step, char in enumerate(letters):
-            _, h, c = explicit.predict_on_batch([common.normalize(np.reshape([ALPHABET.index(char)], (1, 1, 1))), h, c])
+            _, h, c = explicit.predict_on_batch(
+                [common.normalize(np.reshape([ALPHABET.index(char)], (1, 1, 1))), h, c]
+            )
             np.testing.assert_allclose(h[0], h_drawn[step], atol=1e-5)
             np.testing.assert_allclose(c[0], c_drawn[step], atol=1e-5)
 
@@ -304,8 +368,20 @@ def test_saved_stateful_model_reloads_with_a_clean_state(tmp_path):
     import numpy as np
 
     path, found_path = tmp_path / "framing5.keras", tmp_path / "found.json"
-    proc = run("05_stateful.py", "--epochs", "2", "--quiet", "--predict", "ABC", "--steps", "2",
-               "--save", str(path), "--json", str(found_path))
+    proc = run(
+        "05_stateful.py",
+        "--epochs",
+        "2",
+        "--quiet",
+        "--predict",
+        "ABC",
+        "--steps",
+        "2",
+        "--save",
+        str(path),
+        "--json",
+        str(found_path),
+    )
     assert proc.returncode == 0, proc.stderr
     found = json.loads(found_path.read_text())
     assert np.any(np.array(found["state_at_save"]))  # the layer held a state when it was saved...
@@ -332,7 +408,9 @@ def test_saved_model_reloads_and_predicts_what_the_trained_one_did(tmp_path):
     printed = parse_output(proc.stdout).sections[""]
     data_x, _ = common.fixed_length_pairs(1)
     loaded = keras.models.load_model(path)
-    assert common.decode(loaded.predict(common.as_time_steps(data_x), verbose=0)) == [out for _, out in printed]
+    assert common.decode(loaded.predict(common.as_time_steps(data_x), verbose=0)) == [
+        out for _, out in printed
+    ]
 
 
 def test_state_carried_across_a_save_as_framing_5_shows(tmp_path):
@@ -343,7 +421,11 @@ def test_state_carried_across_a_save_as_framing_5_shows(tmp_path):
 
     keras.utils.set_random_seed(1)
     model = keras.Sequential(
-        [keras.Input(batch_shape=(1, 1, 1)), keras.layers.LSTM(16, stateful=True, name="lstm"), keras.layers.Dense(26)]
+        [
+            keras.Input(batch_shape=(1, 1, 1)),
+            keras.layers.LSTM(16, stateful=True, name="lstm"),
+            keras.layers.Dense(26),
+        ]
     )
     lstm = model.get_layer("lstm")
     for value in (0.0, 0.04, 0.08):  # A, B, C

@@ -1,7 +1,8 @@
 """Framing 5's scores beyond the article, recomputed here from the saved model, not read from
 the text the script printed: the pass starting at every letter (issue 20, item 1) and each
-letter repeated from a reset (item 4). The recomputations run the loaded weights through a stateless LSTM over whole sequences, a
-path of their own (probes.py steps a stateful copy one letter at a time).
+letter repeated from a reset (item 4). The recomputations run the loaded weights through a
+stateless LSTM over whole sequences, a path of their own (05's probes step a stateful copy one
+letter at a time).
 """
 
 import json
@@ -10,17 +11,29 @@ import numpy as np
 import pytest
 
 from conftest import run_script
-from reproduce import parse_output
+from output import parse_output
+
 
 def run_05(tmp_path, *args):
-    """Run 05_stateful.py with --save and --json; (what it wrote, what it printed, the loaded model)."""
+    """Run 05_stateful.py with --save and --json: (what it wrote, what it printed, the loaded
+    model)."""
     import keras
 
     model_path, found_path = tmp_path / "framing5.keras", tmp_path / "found.json"
-    proc = run_script("05_stateful.py", "--quiet", "--verbose", "--save", model_path, "--json", found_path, *args,
-                      timeout=900)
+    proc = run_script(
+        "05_stateful.py",
+        "--quiet",
+        "--verbose",
+        "--save",
+        model_path,
+        "--json",
+        found_path,
+        *args,
+        timeout=900,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(found_path.read_text()), parse_output(proc.stdout), keras.models.load_model(model_path)
+    found = json.loads(found_path.read_text())
+    return found, parse_output(proc.stdout), keras.models.load_model(model_path)
 
 
 def from_zero_state(model, sequences):
@@ -29,18 +42,21 @@ def from_zero_state(model, sequences):
     rows. Another path than 05's (a stateful copy fed a step at a time), to the same answers."""
     import keras
 
-    unrolled = keras.Sequential([
-        keras.Input(shape=(None, 1)),
-        keras.layers.LSTM(16, return_sequences=True, name="lstm"),
-        keras.layers.Dense(26, activation="softmax", name="dense"),
-    ])
+    unrolled = keras.Sequential(
+        [
+            keras.Input(shape=(None, 1)),
+            keras.layers.LSTM(16, return_sequences=True, name="lstm"),
+            keras.layers.Dense(26, activation="softmax", name="dense"),
+        ]
+    )
     unrolled.get_layer("lstm").cell.set_weights(model.get_layer("lstm").cell.get_weights())
     unrolled.get_layer("dense").set_weights(model.get_layer("dense").get_weights())
     x = (np.asarray(sequences, "float32") / 26.0)[..., None]  # (rows, steps, 1)
     return np.argmax(unrolled.predict(x, verbose=0), axis=-1)  # (rows, steps)
 
 
-PASSES = np.array([[(start + n) % 25 for n in range(25)] for start in range(25)])  # pass s starts at letter s
+# Pass s starts at letter s and wraps Y -> A: (25 passes, 25 steps) of letter indices.
+PASSES = np.array([[(start + n) % 25 for n in range(25)] for start in range(25)])
 
 
 def right_on_every_pass(model):
@@ -71,7 +87,9 @@ def clock_or_reader(inputs, predicted):
 
 def repeated_tally(model, repeats=24):
     """Each letter A..Z fed `repeats` times from a reset, each prediction sorted as 05 sorts it."""
-    tally = {"follows_count": 0, "lags_one_step": 0, "leads_one_step": 0, "follows_letter": 0, "other": 0}
+    tally = dict.fromkeys(
+        ["follows_count", "lags_one_step", "leads_one_step", "follows_letter", "other"], 0
+    )
     predicted = from_zero_state(model, [[letter] * repeats for letter in range(26)])
     for letter, row in enumerate(predicted):
         for n, guess in enumerate(row, start=1):
@@ -103,28 +121,38 @@ def check_recomputed(found, printed, model):
     per_letter = printed.note("Per starting letter A..Y (%)")  # printed with --verbose only
     assert (per_letter is None) == (not found["verbose"])
     if per_letter is not None:
-        assert per_letter.split(": ")[1].split() == [f"{share:.0f}" for share in 100 * right.mean(axis=1)]
+        shares = [f"{share:.0f}" for share in 100 * right.mean(axis=1)]
+        assert per_letter.split(": ")[1].split() == shares
 
     verdicts = clock_or_reader(PASSES, from_zero_state(model, PASSES))
     probe = found["probe"]
     assert [row["verdict"] for row in probe["model"]["rows"]] == verdicts
-    assert verdicts[:3] == ["tie"] * 3 and verdicts[-2:] == ["tie"] * 2  # A, B, C, X, Y: too few telling
-    assert [row["verdict"] for row in probe["counter"]["rows"]] == clock_or_reader(PASSES, [range(1, 26)] * 25)
-    assert set(row["verdict"] for row in probe["counter"]["rows"][3:-2]) == {"counts"}  # the scoring's self-check
+    # A, B, C, X, Y: too few telling predictions
+    assert verdicts[:3] == ["tie"] * 3 and verdicts[-2:] == ["tie"] * 2
+    counter = [row["verdict"] for row in probe["counter"]["rows"]]
+    assert counter == clock_or_reader(PASSES, [range(1, 26)] * 25)
+    assert set(counter[3:-2]) == {"counts"}  # the scoring's self-check
     assert set(row["verdict"] for row in probe["reader"]["rows"][3:-2]) == {"reads"}
-    assert (f"this model counts on {verdicts.count('counts')}, reads on {verdicts.count('reads')}, "
-            f"neither on {verdicts.count('neither')}") in printed.note("Probe from every start")
+    assert (
+        f"this model counts on {verdicts.count('counts')}, reads on {verdicts.count('reads')}, "
+        f"neither on {verdicts.count('neither')}"
+    ) in printed.note("Probe from every start")
 
     tally = repeated_tally(model)
     repeated = found["repeated"]
     assert {key: repeated[key] for key in tally} == tally
     assert repeated["total"] == sum(tally.values()) == 26 * 24
     note = printed.note("Repeated letters")
-    assert (f"the step count in {tally['follows_count']} of 624, one step behind it in {tally['lags_one_step']}, "
-            f"one step ahead in {tally['leads_one_step']}, the letter in {tally['follows_letter']}") in note
-    letters = np.repeat(np.arange(25)[:, None], 24, axis=1)  # A..Y: a reader has no letter after 'Z'
+    assert (
+        f"the step count in {tally['follows_count']} of 624, one step behind it in "
+        f"{tally['lags_one_step']}, one step ahead in {tally['leads_one_step']}, the letter in "
+        f"{tally['follows_letter']}"
+    ) in note
+    # A..Y: a reader has no letter after 'Z'
+    letters = np.repeat(np.arange(25)[:, None], 24, axis=1)
     assert [row["verdict"] for row in repeated["probe"]["model"]["rows"]] == clock_or_reader(
-        letters, from_zero_state(model, letters))
+        letters, from_zero_state(model, letters)
+    )
 
 
 def test_all_starts_and_repeated_letters_recomputed_from_the_saved_model(tmp_path):
@@ -140,14 +168,18 @@ STUDY_ROWS = {"article_and_random_start": [("5", 7), ("5r", 7)]}
 
 @pytest.fixture(scope="module")
 def article_and_random_start(script_runs):
-    """Rows 5 and 5r of the study at seed 7 (one run each per test session: conftest.script_runs)."""
+    """Rows 5 and 5r of the study at seed 7 (one run each per test session:
+    conftest.script_runs)."""
     import keras
 
     from conftest import study_requests
 
     article, random_start = script_runs(study_requests(STUDY_ROWS["article_and_random_start"]))
     runs = {"article": article, "random_start": random_start}
-    return {name: (run.found, parse_output(run.stdout), keras.models.load_model(run.model)) for name, run in runs.items()}
+    return {
+        name: (run.found, parse_output(run.stdout), keras.models.load_model(run.model))
+        for name, run in runs.items()
+    }
 
 
 @pytest.mark.slow
@@ -163,8 +195,8 @@ def test_the_article_model_walks_from_a_and_from_no_other_letter(article_and_ran
 def test_the_article_model_is_a_clock_the_letters_move_by_at_most_a_step(article_and_random_start):
     found, printed, model = article_and_random_start["article"]
     tally = repeated_tally(model)
-    # Seed 7 (docs/framing5.md): every prediction on runs of one letter is within a step of the count,
-    # none the letter; on seeds 7-16 the verdict is "counts" (docs/study.md).
+    # Seed 7 (docs/framing5.md): every prediction on runs of one letter is within a step of the
+    # count, none the letter; on seeds 7-16 the verdict is "counts" (docs/study.md).
     assert tally["follows_letter"] == tally["other"] == 0
     assert found["repeated"]["probe"]["model"]["verdict"] == "counts"
     assert found["probe"]["model"]["verdict"] == "counts"  # and on the pass from every letter

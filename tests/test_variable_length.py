@@ -1,5 +1,6 @@
-"""06_variable_length.py --stateful: what it prints is recomputed from the trained model itself,
-its plain loop and its speed-only twin make the same updates, and bad combinations are refused.
+"""06_variable_length_stateful.py: what it prints is recomputed from the trained model itself,
+a plain stateful loop and the script's compiled twin make the same updates, and what does not
+apply to it is refused.
 
 Small settings (a few epochs): these tests check that the figures are what the model does, not
 how well it learns; docs/framing6.md has the runs at full settings.
@@ -7,7 +8,6 @@ how well it learns; docs/framing6.md has the runs at full settings.
 
 import json
 import os
-import re
 import runpy
 import signal
 import sys
@@ -16,10 +16,11 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, run_script
-from reproduce import parse_output
+from output import parse_output
 
-SCRIPT = os.path.join(ROOT, "06_variable_length.py")
+SCRIPT = os.path.join(ROOT, "06_variable_length_stateful.py")
 HELD_OUT = ["DEF", "DEFG", "IJK", "IJKL", "NOP", "NOPQ", "STU", "STUV"]
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def run(*args, env=None):
@@ -28,12 +29,27 @@ def run(*args, env=None):
 
 @pytest.fixture(scope="module")
 def stateful_run(tmp_path_factory):
-    """One small --stateful --hold-out run, with its printout, JSON, picture and saved model."""
+    """One small --hold-out run, with its printout, JSON, picture and saved model."""
     folder = tmp_path_factory.mktemp("stateful")
-    proc = run("--stateful", "--hold-out", "--epochs", "3", "--json", str(folder / "found.json"),
-               "--save", str(folder / "model.keras"), "--plot", str(folder / "picture.png"))
+    proc = run(
+        "--hold-out",
+        "--epochs",
+        "3",
+        "--json",
+        str(folder / "found.json"),
+        "--save",
+        str(folder / "model.keras"),
+        "--plot",
+        str(folder / "picture.png"),
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout, json.loads((folder / "found.json").read_text()), folder / "model.keras"
+
+
+def letter(index):
+    """One letter as a batch of one, (1, 1, 1), coded / 26 (written here, not taken from the
+    script)."""
+    return np.full((1, 1, 1), index, dtype="float32") / np.float32(26)
 
 
 def from_reset(model, patterns):
@@ -44,13 +60,13 @@ def from_reset(model, patterns):
     for pattern in patterns:
         lstm.reset_state()
         for index in pattern:
-            probabilities = model.predict_on_batch(np.full((1, 1, 1), index, dtype="float32") / np.float32(26))
-        letters.append("ABCDEFGHIJKLMNOPQRSTUVWXYZ"[int(np.argmax(probabilities))])
+            probabilities = model.predict_on_batch(letter(index))
+        letters.append(ALPHABET[int(np.argmax(probabilities))])
     return letters
 
 
 def share_right(patterns, letters):
-    return 100 * np.mean([letter == "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[p[-1] + 1] for p, letter in zip(patterns, letters)])
+    return 100 * np.mean([out == ALPHABET[p[-1] + 1] for p, out in zip(patterns, letters)])
 
 
 def test_stateful_figures_are_what_the_saved_model_does(stateful_run):
@@ -67,9 +83,13 @@ def test_stateful_figures_are_what_the_saved_model_does(stateful_run):
     held = [[common.CHAR_TO_INT[c] for c in run] for run in HELD_OUT]
     seen = [run for run in all_x if run not in held]
     letters = dict(zip(map(tuple, all_x), from_reset(model, all_x)))
-    assert found["distinct_accuracy"] == pytest.approx(share_right(all_x, [letters[tuple(r)] for r in all_x]))
-    assert found["held_out_accuracy"] == pytest.approx(share_right(held, [letters[tuple(r)] for r in held]))
-    assert found["seen_accuracy"] == pytest.approx(share_right(seen, [letters[tuple(r)] for r in seen]))
+
+    def score(runs):
+        return pytest.approx(share_right(runs, [letters[tuple(run)] for run in runs]))
+
+    assert found["distinct_accuracy"] == score(all_x)
+    assert found["held_out_accuracy"] == score(held)
+    assert found["seen_accuracy"] == score(seen)
 
     # The article's figure, on the 1000 training runs, each fed to the saved model in turn (the
     # script scores them from its answers for the 114 distinct runs).
@@ -79,23 +99,27 @@ def test_stateful_figures_are_what_the_saved_model_does(stateful_run):
     # What it printed is what it wrote, and the predictions printed are the saved model's.
     printed = parse_output(out)
     assert f"{printed.accuracy:.2f}" == f"{found['accuracy']:.2f}"
-    assert f"Accuracy on all 114 distinct inputs (no padding, all differ): {found['distinct_accuracy']:.2f}%" in out
+    assert (
+        f"Accuracy on all 114 distinct inputs (no padding, all differ): "
+        f"{found['distinct_accuracy']:.2f}%"
+    ) in out
     for header, pairs in printed.sections.items():
         patterns = [[common.CHAR_TO_INT[c] for c in inp] for inp, _ in pairs]
-        assert [letter for _, letter in pairs] == from_reset(model, patterns), header
+        assert [out for _, out in pairs] == from_reset(model, patterns), header
     assert [inp for inp, _ in printed.sections["Held-out inputs:"]] == HELD_OUT
     # The picture's share of right answers is the distinct accuracy.
     assert found["plot"]["share"] == pytest.approx(found["distinct_accuracy"])
     assert sum(found["plot"]["right"]) == round(found["distinct_accuracy"] * 114 / 100)
 
 
-def test_the_plain_stateful_loop_and_the_speed_only_twin_make_the_same_updates(capsys):
-    """The script's `# plain, stateful:` lines, run as written on the stateful model, and its
-    compiled twin, from the same weights and fresh Adam on the same 150 runs in the same order,
-    end with the same weights."""
+def test_a_plain_stateful_loop_and_the_compiled_twin_make_the_same_updates(capsys):
+    """The training the script's text describes, written here plainly on its stateful model (for
+    each run: reset, the earlier letters one per batch with predict_on_batch, the last one with
+    train_on_batch), and the script's compiled twin, from the same weights and fresh Adam on the
+    same 150 runs in the same order, end with the same weights."""
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGPIPE)}
     argv = sys.argv
-    sys.argv = [SCRIPT, "--stateful", "--epochs", "1", "--quiet"]
+    sys.argv = [SCRIPT, "--epochs", "1", "--quiet"]
     try:
         namespace = runpy.run_path(SCRIPT, run_name="__main__")
     finally:
@@ -103,46 +127,42 @@ def test_the_plain_stateful_loop_and_the_speed_only_twin_make_the_same_updates(c
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
     keras, model, twin = namespace["keras"], namespace["model"], namespace["twin"]
-    with open(SCRIPT, encoding="utf-8") as file:
-        plain = [line.strip()[len("# plain, stateful: "):] for line in file
-                 if line.strip().startswith("# plain, stateful: ")]
-    assert any("lstm.reset_state()" in line for line in plain)  # the reset between runs is in it
+    lstm, data_x, y = model.get_layer("lstm"), namespace["data_x"], namespace["y"]
     order = namespace["order"][:150]
     start = model.get_weights()
     for each in (model, twin):  # fresh optimizers, compiled plainly (no XLA), same learning rate
-        each.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.Adam(learning_rate=0.001))
-    exec("\n".join(plain), {**namespace, "order": order})
+        each.compile(
+            loss="categorical_crossentropy", optimizer=keras.optimizers.Adam(learning_rate=0.001)
+        )
+    for i in order:
+        lstm.reset_state()  # each run from zeros
+        for index in data_x[i][:-1]:
+            model.predict_on_batch(letter(index))  # the earlier letters only move the state
+        model.train_on_batch(letter(data_x[i][-1]), y[i : i + 1])  # the last letter: one update
     twin.set_weights(start)
-    twin.fit(namespace["twin_X"][order], namespace["y"][order], batch_size=1, shuffle=False, epochs=1, verbose=0)
+    twin.fit(namespace["twin_X"][order], y[order], batch_size=1, shuffle=False, epochs=1, verbose=0)
     moved = max(np.abs(a - b).max() for a, b in zip(model.get_weights(), start))
     assert moved > 1e-3  # 150 updates moved the weights: the comparison below can fail
     for plain_weights, twin_weights in zip(model.get_weights(), twin.get_weights()):
         np.testing.assert_allclose(plain_weights, twin_weights, atol=1e-6)
 
 
-def test_stateful_with_shift_codes_is_refused_in_one_line():
-    proc = run("--stateful", "--shift-codes")
+def test_shift_codes_is_refused_as_unknown_in_one_line():
+    """--shift-codes moves the letters' codes away from the padding: it is 06_variable_length.py's
+    control, and this script pads nothing."""
+    proc = run("--shift-codes")
     assert proc.returncode == 2
     assert proc.stdout == ""
-    assert re.fullmatch(r"06_variable_length\.py: error: --shift-codes .* --stateful pads nothing: use one or "
-                        r"the other\n", proc.stderr)
-
-
-def test_stateful_with_shift_codes_set_in_a_notebook_is_refused():
-    import options
-
-    args = options.parse_args("framing 6", 500, add_options=options.framing6_options,
-                              check=options.framing6_check, argv=["--stateful"])
-    with pytest.raises(options.OptionError, match="pads nothing"):
-        args.shift_codes = True
-    assert args.shift_codes is False  # the old value is kept
-    args.hold_out = True  # a combination that works is taken
-    assert args.hold_out is True
+    assert proc.stderr == (
+        "06_variable_length_stateful.py: error: unrecognized arguments: --shift-codes\n"
+    )
 
 
 def test_stateful_on_jax_is_refused_in_one_line():
-    proc = run("--stateful", "--epochs", "1", env={**os.environ, "KERAS_BACKEND": "jax"})
+    proc = run("--epochs", "1", env={**os.environ, "KERAS_BACKEND": "jax"})
     assert proc.returncode == 3
     assert [line for line in proc.stderr.splitlines() if line.strip()] == [
-        "06_variable_length.py: the JAX backend of Keras 3.15.1 does not carry a stateful LSTM's state across "
-        "batches; run --stateful with KERAS_BACKEND=tensorflow (the default) or torch"]
+        "06_variable_length_stateful.py: the JAX backend of Keras 3.15.1 does not carry a stateful "
+        "LSTM's state across batches; run this script with KERAS_BACKEND=tensorflow (the default) "
+        "or torch"
+    ]

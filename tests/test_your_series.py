@@ -14,10 +14,16 @@ import pytest
 from conftest import ROOT, run_script
 
 SCRIPT = "09_your_series.py"
-ONE_STEP = re.compile(r"^one-step MSE on the last (\d+) values of (\d+) series: model (\d+\.\d+), "
-                      r"repeat-last baseline (\d+\.\d+)$", re.MULTILINE)
-AHEAD = re.compile(r"^(\d+)-step forecast from the state, its own predictions fed back, MSE: model (\d+\.\d+), "
-                   r"repeat-last (\d+\.\d+), training mean (\d+\.\d+)$", re.MULTILINE)
+ONE_STEP = re.compile(
+    r"^one-step MSE on the last (\d+) values of (\d+) series: model (\d+\.\d+), "
+    r"repeat-last baseline (\d+\.\d+)$",
+    re.MULTILINE,
+)
+AHEAD = re.compile(
+    r"^(\d+)-step forecast from the state, its own predictions fed back, MSE: model (\d+\.\d+), "
+    r"repeat-last (\d+\.\d+), training mean (\d+\.\d+)$",
+    re.MULTILINE,
+)
 
 
 def run(*args, cwd=ROOT):
@@ -25,8 +31,11 @@ def run(*args, cwd=ROOT):
     assert proc.returncode == 0, proc.stderr[-3000:]
     (one_step,) = ONE_STEP.findall(proc.stdout)
     (ahead,) = AHEAD.findall(proc.stdout)
-    return proc.stdout, [int(v) for v in one_step[:2]] + [float(v) for v in one_step[2:]], \
-        [int(ahead[0])] + [float(v) for v in ahead[1:]]
+    return (
+        proc.stdout,
+        [int(v) for v in one_step[:2]] + [float(v) for v in one_step[2:]],
+        [int(ahead[0])] + [float(v) for v in ahead[1:]],
+    )
 
 
 def sines(count, length=150, scale=50.0, offset=100.0):
@@ -52,12 +61,16 @@ def test_one_series_one_value_a_line_a_random_walk_is_reported_honestly(tmp_path
     walk = np.cumsum(np.random.default_rng(3).normal(size=200))
     data = tmp_path / "walk.txt"
     np.savetxt(data, walk - walk.max())  # one value per line: a 1-D series
-    out, (test, series, model, baseline), (horizon, ahead_model, ahead_repeat, _) = run(data, "--horizon", "5")
+    out, (test, series, model, baseline), (horizon, ahead_model, ahead_repeat, _) = run(
+        data, "--horizon", "5"
+    )
     assert (test, series, horizon) == (40, 1, 5)
     assert ("clears the bar" in out) == (model < baseline)
     assert ("does not beat repeating the last value" in out) == (model >= baseline)
     assert model > 0.5 * baseline  # no better than luck allows against the best forecast there is
-    assert ("does not beat repeat-last" in out or "beats neither bar" in out) == (ahead_model >= ahead_repeat)
+    assert ("does not beat repeat-last" in out or "beats neither bar" in out) == (
+        ahead_model >= ahead_repeat
+    )
 
 
 def test_a_trend_past_the_training_range_is_named_as_the_reason(tmp_path):
@@ -84,24 +97,33 @@ def test_one_line_of_numbers_is_one_series(tmp_path):
     assert (test, series) == (12, 1)
 
 
-@pytest.mark.parametrize("content, args, shown", [
-    (None, [], "No such file or directory"),
-    ("1,2\n3\n", [], "every line must hold as many numbers"),
-    ("1\nx\n", [], "not only numbers"),
-    ("value\n", [], "no numbers"),
-    ("1\nnan\n2\n", [], "nan or inf"),
-    ("1\n2\n3\n", [], "too few"),
-    ("\n".join(map(str, range(50))), ["--horizon", "11"], "--horizon: at most 10"),
-    ("\n".join(map(str, range(50))), ["--epochs", "0"], "--epochs"),
-])
+@pytest.mark.parametrize(
+    "content, args, shown",
+    [
+        (None, [], "No such file or directory"),
+        ("1,2\n3\n", [], "every line must hold as many numbers"),
+        ("1\nx\n", [], "not only numbers"),
+        ("value\n", [], "no numbers"),
+        ("1\nnan\n2\n", [], "nan or inf"),
+        ("1\n2\n3\n", [], "too few"),
+        ("\n".join(map(str, range(50))), ["--horizon", "11"], "--horizon: at most 10"),
+        ("\n".join(map(str, range(50))), ["--epochs", "0"], "--epochs"),
+    ],
+)
 def test_bad_input_is_refused_in_one_line(content, args, shown, tmp_path):
     data = tmp_path / "data.csv"
     if content is not None:
         data.write_text(content)
-    proc = subprocess.run([sys.executable, os.path.join(ROOT, SCRIPT), str(data), *args],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, os.path.join(ROOT, SCRIPT), str(data), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
-    assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1 and shown in proc.stderr, proc.stderr
+    assert proc.stdout == "" and len(proc.stderr.splitlines()) == 1 and shown in proc.stderr, (
+        proc.stderr
+    )
 
 
 def test_the_demo_prints_what_the_readme_shows_and_runs_copied_alone(tmp_path):
@@ -110,12 +132,15 @@ def test_the_demo_prints_what_the_readme_shows_and_runs_copied_alone(tmp_path):
         shutil.copy(os.path.join(ROOT, name), tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "TF_CPP_MIN_LOG_LEVEL")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    proc = subprocess.run([sys.executable, SCRIPT], capture_output=True, text=True, cwd=tmp_path, env=env,
-                          timeout=600)
+    proc = subprocess.run(
+        [sys.executable, SCRIPT], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stderr == ""  # quiet: no TensorFlow start-up noise, no warnings
     assert sorted(os.listdir(tmp_path)) == sorted([SCRIPT, "guard.py"])  # writes nothing
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as file:
         readme = file.read()
-    (shown,) = re.findall(r"^```\n(3 series of 200 values .*?)\n```$", readme, re.MULTILINE | re.DOTALL)
+    (shown,) = re.findall(
+        r"^```\n(3 series of 200 values .*?)\n```$", readme, re.MULTILINE | re.DOTALL
+    )
     assert proc.stdout.strip() == shown
