@@ -382,18 +382,53 @@ def study_row(study_rows):
 # ---------------------------------------------------------------------------------------------
 # The workers, finishing together
 # ---------------------------------------------------------------------------------------------
+# The quick tier, `-m "not slow"`, for the editing loop (about two minutes here): the unit tests
+# of common.py, the options, the guard, the pictures, the study's machinery and the docs, and one
+# short run of each lesson (its article format, --json and --plot). Everything else is `slow`:
+# it runs in the full suite (.ci/run). A test that needs a run at full settings (FULL_SETTINGS,
+# or a module fixture that does) or is `long` is slow wherever it is.
+QUICK_FILES = {
+    "test_common.py",
+    "test_options.py",
+    "test_lesson_form.py",
+    "test_guard.py",
+    "test_plots.py",
+    "test_readme.py",
+    "test_reproduce.py",
+    "test_shared_runs.py",
+    "test_doc_quotes.py",
+}
+QUICK_TESTS = {"test_scripts.py::test_script_runs_and_prints_the_articles_format"}
+FULL_SETTINGS = {"script_runs", "script_run", "study_rows", "study_row"}
+
+
+def is_quick(item):
+    file, _, name = item.nodeid.partition("::")
+    file = os.path.basename(file)
+    listed = file in QUICK_FILES or f"{file}::{name.split('[')[0]}" in QUICK_TESTS
+    return listed and not (
+        FULL_SETTINGS & set(item.fixturenames) or item.get_closest_marker("long")
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects: the marks added here count
 def pytest_collection_modifyitems(config, items):
-    """Hand the test files with the longest tests to the workers first, so that none is left
+    """Mark `slow` every test outside the quick tier (see QUICK_FILES).
+
+    Then hand the test files with the longest tests to the workers first, so that none is left
     with a long test at the end while the others have nothing to do (pytest.ini: `--dist
-    loadfile --no-loadscope-reorder`:
-    a file goes whole to one worker, so its module fixtures run once, in the order of its first
-    test here). Files with tests marked `slow` (full settings) first, then those with `long`
-    tests (a minute-long script or several scripts), then the rest, each in the order collected.
-    The runs the files share are split between the workers as they need them (`script_runs`).
+    loadfile --no-loadscope-reorder`: a file goes whole to one worker, so its module fixtures
+    run once, in the order of its first test here). Files with tests at full settings first,
+    then those with `long` tests (a minute-long script or several scripts), then the rest, each
+    in the order collected. The runs the files share are split between the workers as they
+    need them (`script_runs`).
     """
     rank = {}
     for item in items:
-        own = 0 if item.get_closest_marker("slow") else 1 if item.get_closest_marker("long") else 2
+        full = item.get_closest_marker("slow") or FULL_SETTINGS & set(item.fixturenames)
+        own = 0 if full else 1 if item.get_closest_marker("long") else 2
         file = item.nodeid.split("::")[0]
         rank[file] = min(rank.get(file, own), own)
+        if not is_quick(item):
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])

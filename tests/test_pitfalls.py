@@ -8,6 +8,7 @@ update: "Mistakes Keras 3 does not catch" (and docs/pitfalls.md, with the script
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -15,9 +16,8 @@ import pytest
 
 import common
 import test_notebook
-from conftest import ROOT
+from conftest import ROOT, STANDALONE_WITH, run_script
 from test_process import check_refused_before_keras
-from test_scripts import run
 from test_standalone import masked
 
 SCRIPT = "08_stateful_pitfalls.py"
@@ -76,9 +76,12 @@ def changed(row, what):
 
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
-    """The script at its defaults (seed 7), with --json: one run for every test of its results."""
+    """The script at its defaults (seed 7), with --json: one run for every test of its results,
+    alone in a folder with common.py and guard.py, as a learner copies it."""
     folder = tmp_path_factory.mktemp("pitfalls")
-    proc = run(SCRIPT, "--json", str(folder / "found.json"))
+    for name in (SCRIPT, *STANDALONE_WITH):
+        shutil.copy(os.path.join(ROOT, name), folder / name)
+    proc = run_script(folder / SCRIPT, "--json", str(folder / "found.json"), cwd=folder)
     assert proc.returncode == 0, proc.stderr[-3000:]
     found = json.loads((folder / "found.json").read_text())
     return proc, found, {row["name"]: row for row in found["pitfalls"]}

@@ -6,8 +6,9 @@ commit b3d8f5a, before they were rewritten to read as lessons (issue 32: "nothin
 changes"): the default runs with --quiet at seed 7 (`NAME.quiet.txt`, 06's stateful model from
 `06_variable_length.py --stateful`), and the whole output of 3-epoch runs (`NAME.epochs3.txt`),
 whose "Training took" seconds are masked. A change that means to change what a script prints
-updates these files in the same commit and says why. One line changed on purpose: the stateful
-variant of framing 6 no longer names the flag `--stateful` in its "Letter codes" line.
+updates these files in the same commit and says why. Changed on purpose since: the stateful
+variant of framing 6 no longer names the flag `--stateful` in its "Letter codes" line (issue
+32); 05's two probe summary lines lead with the figures no rule shapes (issue 34).
 """
 
 import os
@@ -31,9 +32,8 @@ DEFAULT_ROWS = {
     "4": "04_batch_state",
     "5": "05_stateful",
     "6": "06_variable_length",
-    "6st": "06_variable_length.stateful",
     "7": "07_stateful_memory",
-}  # 08's default run: tests/test_pitfalls.py compares its whole output
+}  # 08's default run: tests/test_pitfalls.py; 6st's (not shared, 2 minutes): its 3-epoch run
 SHORT_RUNS = {  # script -> its output at b3d8f5a with --epochs 3 (09: tests/test_your_series.py)
     "01_naive_one_char.py": "01_naive_one_char",
     "02_window_features.py": "02_window_features",
@@ -42,9 +42,7 @@ SHORT_RUNS = {  # script -> its output at b3d8f5a with --epochs 3 (09: tests/tes
     "05_stateful.py": "05_stateful",
     "06_variable_length.py": "06_variable_length",
     "06_variable_length_stateful.py": "06_variable_length.stateful",  # was 06 --stateful
-    "07_stateful_memory.py": "07_stateful_memory",
-    "08_stateful_pitfalls.py": "08_stateful_pitfalls",
-}
+}  # 07, 08: their default runs (above, tests/test_pitfalls.py) are compared, alone in a folder
 STUDY_ROWS = {"script_runs": [(label, 7) for label in DEFAULT_ROWS]}
 
 
