@@ -314,6 +314,7 @@ def counting_or_reading(inputs, predicted):
         "follows_clock": int(np.sum(clock & telling)),
         "follows_count": int(np.sum(exact & telling)),
         "follows_letter": int(np.sum(letter & telling)),
+        "follows_reader": int(np.sum((predicted == read) & telling)),  # exactly the reader's
         "ties": int((~telling).sum()),
     }
     half = (scores["counts"] + scores["reads"] + scores["neither"]) / 2
@@ -374,12 +375,20 @@ def repeated_verdict(tally):
 
 
 def summary_line(scores, what):
-    """One line: the verdict of a with_controls(...) probe on `what`, beside its computed
-    controls (a self-check of the scoring: they cannot come out otherwise unless the code is
-    wrong)."""
+    """One line: a with_controls(...) probe on `what`. First the figures no rule shapes: of the
+    predictions that tell, the share (%) that is exactly the reader's answer, within a step of
+    the count, exactly the count. Then the rule's verdict, beside its computed controls (a
+    self-check of the scoring: they cannot come out otherwise unless the code is wrong)."""
     on = scores["model"]
+
+    def share(key):
+        return f"{100 * on[key] / on['telling']:.0f}%" if on["telling"] else "-"
+
     return (
-        f"{what}: this model counts on {on['counts']}, reads on {on['reads']}, neither on "
+        f"{what}: of the {on['telling']} predictions that tell, {share('follows_reader')} are "
+        f"the reader's answer, {share('follows_clock')} within a step of the count "
+        f"({share('follows_count')} exactly the count). By the rule, this model counts on "
+        f"{on['counts']}, reads on {on['reads']}, neither on "
         f"{on['neither']} of the {on['counts'] + on['reads'] + on['neither']} rows that tell "
         f"({on['ties']} of the {on['telling'] + on['ties']} predictions cannot tell, by "
         f"design); the computed counter counts on {scores['counter']['counts']}, the computed "

@@ -16,12 +16,36 @@ from study.checks import (
     window_control,
 )
 from study.rows import Refused
+from study.stats import clopper_pearson
 
 TRAINED_READER = "5r@1500"  # framing 5 trained from random starts, five times the epochs: it reads
 
 
 def seeds_text(count, total):
-    return f"{count} of {total} seed{'s' if total > 1 else ''}"
+    """'7 of 10 seeds (95% CI 34.8-93.3%)': the count, and the exact interval for the rate over
+    seeds (none for one seed)."""
+    if total == 1:
+        return f"{count} of 1 seed"
+    low, high = clopper_pearson(count, total)
+    return f"{count} of {total} seeds (95% CI {low:.1f}-{high:.1f}%)"
+
+
+def rule_free(models):
+    """The figures no rule shapes, over every seed's telling predictions: the share exactly the
+    reader's answer, within a step of the count, exactly the count (% of all; each seed's range)."""
+
+    def share(key):
+        pooled = 100 * sum(m[key] for m in models) / max(1, sum(m["telling"] for m in models))
+        each = [100 * m[key] / m["telling"] for m in models if m["telling"]]
+        spread = f" (seeds {min(each):.0f}-{max(each):.0f}%)" if len(each) > 1 else ""
+        return f"{pooled:.0f}%{spread}"
+
+    telling = sum(m["telling"] for m in models)
+    return (
+        f"of {telling} telling predictions, {share('follows_reader')} are exactly the reader's "
+        f"answer, {share('follows_clock')} within a step of the count, {share('follows_count')} "
+        "exactly the count"
+    )
 
 
 def framing5_verdicts(runs):
@@ -46,7 +70,8 @@ def framing5_verdicts(runs):
         ]
         counts = [m["verdict"] == "counts" for m in model]
         text = (
-            f"5, {name}: row 5 counts on {seeds_text(sum(counts), n)} ("
+            f"5, {name}: {rule_free(model)}. By the rule, row 5 counts on "
+            f"{seeds_text(sum(counts), n)} ("
             + (
                 start_tally(model[0])
                 if n == 1
@@ -69,7 +94,8 @@ def framing5_verdicts(runs):
         separate = [k and r for k, r in zip(computed, reads)]
         holds = sum(c and s for c, s in zip(counts, separate))
         text += (
-            f" Row {TRAINED_READER}, trained to read: reads on {seeds_text(sum(reads), n)} ("
+            f" Row {TRAINED_READER}, trained to read: {rule_free(other)}; by the rule, it reads "
+            f"on {seeds_text(sum(reads), n)} ("
             + (
                 start_tally(other[0])
                 if n == 1

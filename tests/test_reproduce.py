@@ -57,7 +57,18 @@ def scoring(counts=0, reads=0, neither=0, tie=1):
     it."""
     telling = counts + reads + neither
     verdict = "counts" if counts > telling / 2 else "reads" if reads > telling / 2 else "no verdict"
-    return {"counts": counts, "reads": reads, "neither": neither, "tie": tie, "verdict": verdict}
+    # 25 telling predictions a row, each exactly what the row's side says
+    hits = {"follows_clock": counts, "follows_count": counts, "follows_letter": reads}
+    return {
+        "counts": counts,
+        "reads": reads,
+        "neither": neither,
+        "tie": tie,
+        "verdict": verdict,
+        "telling": 25 * telling,
+        "follows_reader": 25 * reads,
+        **{key: 25 * value for key, value in hits.items()},
+    }
 
 
 def probe(**model):
@@ -142,7 +153,13 @@ def test_the_counting_verdict_holds_only_where_the_trained_reader_does_not_count
         ],
     }
     every, repeats = verdicts.framing5_verdicts(runs)
-    assert "row 5 counts on 2 of 2 seeds" in every
+    assert "row 5 counts on 2 of 2 seeds (95% CI 15.8-100.0%)" in every
+    # the figures no rule shapes come first, for row 5 and for the trained reader
+    assert every.startswith(
+        "5, the probe from every start: of 1200 telling predictions, 0% (seeds 0-0%) are exactly "
+        "the reader's answer, 100% (seeds 100-100%) within a step of the count"
+    )
+    assert "trained to read: of 1200 telling predictions, 48% (seeds 0-96%) are exactly" in every
     assert "reads on 1 of 2 seeds" in every and "The controls separate on 1 of 2 seeds" in every
     assert "there, 'row 5 counts' holds on 1 of 1" in every  # not where the trained "reader" counts
     assert "on the 1 other the verdict is not checked" in every

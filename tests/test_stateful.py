@@ -137,6 +137,15 @@ def check_recomputed(found, printed, model):
         f"this model counts on {verdicts.count('counts')}, reads on {verdicts.count('reads')}, "
         f"neither on {verdicts.count('neither')}"
     ) in printed.note("Probe from every start")
+    # Before the rule's verdict, the figures no rule shapes, recomputed here (issue 34).
+    predicted, read = from_zero_state(model, PASSES), PASSES + 1
+    count = np.broadcast_to(np.arange(1, 26), PASSES.shape)
+    telling = np.abs(read - count) > 2
+    reader, clock = (predicted == read)[telling], (np.abs(predicted - count) <= 1)[telling]
+    assert (
+        f"of the {telling.sum()} predictions that tell, {100 * reader.mean():.0f}% are the "
+        f"reader's answer, {100 * clock.mean():.0f}% within a step of the count"
+    ) in printed.note("Probe from every start")
 
     tally = repeated_tally(model)
     repeated = found["repeated"]
