@@ -17,7 +17,6 @@ SEQ_LENGTH = 1  # letters per input
 UNITS = 32  # LSTM memory units
 EPOCHS = 500  # passes over the 25 pairs
 BATCH_SIZE = 1  # one sample per weight update
-SHUFFLE = True  # model.fit's default: a new sample order every epoch
 
 # The options, checked before Keras loads (--help answers at once); the defaults are the above.
 args = common.parse_args(__doc__, epochs=EPOCHS, min_letters=SEQ_LENGTH)
@@ -74,7 +73,8 @@ model.compile(
 # %%
 train = (
     tf.data.Dataset.from_tensor_slices((X, y))
-    .shuffle(len(X), seed=args.seed, reshuffle_each_iteration=True)  # as fit(shuffle=True) does
+    # a new order every epoch, as the article's fit(shuffle=True), its default, gives
+    .shuffle(len(X), seed=args.seed, reshuffle_each_iteration=True)
     .batch(BATCH_SIZE, drop_remainder=True)
     .repeat()  # one endless stream; steps_per_epoch cuts it into epochs
 )

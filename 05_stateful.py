@@ -20,7 +20,6 @@ SEQ_LENGTH = 1  # letters per input
 UNITS = 16  # LSTM memory units
 EPOCHS = 300  # passes over the alphabet, each from a reset state
 BATCH_SIZE = 1  # fixed: a stateful model's batch size is part of its input shape
-SHUFFLE = False  # the state only means something if A, B, C, ... come in order
 
 
 def own_options(parser):  # 05's own options (defaults: the article's)
@@ -106,7 +105,8 @@ else:
     order = np.arange(len(X))  # A..Y, the same every pass
 X_train, y_train = X[order], y[order]  # (passes x 25, 1, 1) and (passes x 25, 26)
 train = (
-    tf.data.Dataset.from_tensor_slices((X_train, y_train))  # no shuffle: in order, as SHUFFLE says
+    # no shuffle (the article's shuffle=False): the state means something only in order
+    tf.data.Dataset.from_tensor_slices((X_train, y_train))
     .batch(BATCH_SIZE, drop_remainder=True)  # a stateful model takes full batches only
     .repeat()  # one endless stream; steps_per_epoch cuts it into passes
 )

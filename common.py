@@ -445,7 +445,7 @@ def parse_args(
     may be the script's docstring: its first line is the one shown. Then Keras loads (see
     `load_keras_quietly`).
     """
-    parser = ArgumentParser(description=description.strip().splitlines()[0])
+    parser = ArgumentParser(description=(description or "").strip().split("\n")[0])
     parser.add_argument(
         "--epochs",
         type=epochs_int,
@@ -563,9 +563,11 @@ def load_keras_quietly():
         os.close(saved_stderr)
         os.close(devnull)
     if missing:
+        extra = missing.split(".")[0] in ("jax", "jaxlib", "torch")  # KERAS_BACKEND asked for it
+        needs = "requirements-backends.txt" if extra else "requirements.txt"
         print(
             f"{os.path.basename(sys.argv[0])}: the package {missing!r} is not installed here; "
-            "install the requirements first: pip install -r requirements.txt",
+            f"install it first: pip install -r {needs}",
             file=sys.stderr,
         )
         sys.exit(2)
