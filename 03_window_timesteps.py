@@ -53,12 +53,12 @@ model = keras.Sequential(
     ]
 )
 steps_per_epoch = len(X) // BATCH_SIZE
-fast = keras.backend.backend() != "torch"  # PyTorch takes neither speed option (docs/backends.md)
+fast = keras.backend.backend() != "torch"  # on PyTorch, Keras defaults (docs/backends.md)
 model.compile(
     loss="categorical_crossentropy",
     optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),  # the article's "adam"
     metrics=["accuracy"],
-    # Speed, the same steps: a whole epoch per call into TensorFlow, each step compiled by XLA.
+    # Speed only: a whole epoch of steps per call into TensorFlow, each compiled by XLA.
     steps_per_execution=steps_per_epoch if fast else 1,
     jit_compile=fast,
 )
@@ -66,9 +66,9 @@ model.compile(
 # %% [markdown]
 # ## Training
 # The article's 500 epochs of batch size 1, shuffled, from a `tf.data` pipeline built once. The
-# article's call, `model.fit(X, y, epochs=500, batch_size=1)`, trains the same steps several
-# times slower: on arrays Keras rebuilds its input every epoch and goes back to Python after
-# every step (docs/speed.md measures both).
+# article's call, `model.fit(X, y, epochs=500, batch_size=1)`, trains as many steps of the same
+# size (in another random order) several times slower: most of the difference is the speed
+# options in `compile` above, one call per epoch and XLA (docs/speed.md).
 
 # %%
 train = (
@@ -78,7 +78,7 @@ train = (
     .batch(BATCH_SIZE, drop_remainder=True)
     .repeat()  # one endless stream; steps_per_epoch cuts it into epochs
 )
-progress = common.progress(args, BATCH_SIZE)  # a progress bar on stderr; none with --quiet
+progress = common.progress(args, BATCH_SIZE)  # Training lines; a bar on stderr
 history = model.fit(
     train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, callbacks=[progress], verbose=0
 )

@@ -11,6 +11,14 @@ comes from ten times framing 1's epochs; the controls (--epochs, --batch-size,
     python 04_batch_state.py [--epochs 5000] [--seed 7] [--learning-rate 0.001] [--quiet]
         [--shuffle] [--units 16] [--batch-size {1,5,25}] [--predict LETTERS] [--steps 5]
         [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
+
+Its own options, for control runs:
+  --shuffle          demonstration: shuffle the order of the pairs every epoch; with the whole
+                     data set in one batch this only reorders the terms of a mean (default: off,
+                     the article's order)
+  --units N          control: LSTM units, 1..1024 (default: 16, the article's; framing 1 has 32)
+  --batch-size B     control: samples per update, 1, 5 or 25 (default: 25, the whole data set,
+                     one update per epoch; with 1, 25 updates per epoch)
 """
 
 import common  # the alphabet, its encodings, and the options every script shares
@@ -24,11 +32,11 @@ UNITS = 16  # LSTM memory units
 BATCH_SIZE = 25  # the whole data set in one batch: one weight update per epoch
 
 
-def controls(parser):  # 04's own options, each for a control run (defaults: the constants above)
+def controls(parser):  # 04's own options (the docstring says what each does; defaults: above)
     add = parser.add_argument
     add("--shuffle", action="store_true", help="shuffle the pairs every epoch (default: off)")
-    add("--units", type=common.whole_number(1, 1024), default=UNITS, help="LSTM units, 1..1024")
-    add("--batch-size", type=int, choices=[1, 5, 25], default=BATCH_SIZE, help="samples per update")
+    add("--units", type=common.whole_number(1, 1024), default=UNITS, help=f"default: {UNITS}")
+    add("--batch-size", type=int, choices=[1, 5, 25], default=BATCH_SIZE, help="default: 25")
 
 
 args = common.parse_args(__doc__, epochs=EPOCHS, add_options=controls)
@@ -59,12 +67,12 @@ model = keras.Sequential(
     ]
 )
 steps_per_epoch = len(X) // BATCH_SIZE
-fast = keras.backend.backend() != "torch"  # PyTorch takes neither speed option (docs/backends.md)
+fast = keras.backend.backend() != "torch"  # on PyTorch, Keras defaults (docs/backends.md)
 model.compile(
     loss="categorical_crossentropy",
     optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),  # the article's "adam"
     metrics=["accuracy"],
-    # Speed, the same steps: a whole epoch per call into TensorFlow, each step compiled by XLA.
+    # Speed only: a whole epoch of steps per call into TensorFlow, each compiled by XLA.
     steps_per_execution=steps_per_epoch if fast else 1,
     jit_compile=fast,
 )
@@ -73,8 +81,8 @@ model.compile(
 # ## Training
 # The article's 5000 epochs of one batch of 25 in a fixed order: one weight update per epoch, at
 # Adam's default learning rate 0.001. The article's call, `model.fit(X, y, epochs=5000,
-# batch_size=25, shuffle=False)`, trains the same steps on arrays, which Keras rebuilds every
-# epoch; the pipeline below is built once (docs/speed.md).
+# batch_size=25, shuffle=False)`, trains the same steps, several times slower: most of the
+# difference is the speed options in `compile` above (docs/speed.md).
 
 # %%
 train = tf.data.Dataset.from_tensor_slices((X, y))
@@ -83,11 +91,11 @@ if SHUFFLE:  # --shuffle: a new order every epoch, as fit(shuffle=True) does
 train = train.batch(BATCH_SIZE, drop_remainder=True).repeat()
 order = "shuffled every epoch (demonstration)" if SHUFFLE else "in alphabetical order"
 updates = args.epochs * steps_per_epoch  # weight updates: one per batch
-run = (  # what trains: the controls change it
-    f"{args.epochs} epochs of {steps_per_epoch} step(s), batch size {BATCH_SIZE}, "
-    f"{UNITS} units, {updates} updates at learning rate {args.learning_rate:g}, {order}"
+progress = common.progress(  # "Training: ..." and "Training took" lines; a bar on stderr
+    args,
+    what=f"{args.epochs} epochs of {steps_per_epoch} step(s), batch size {BATCH_SIZE}, "
+    f"{UNITS} units, {updates} updates at learning rate {args.learning_rate:g}, {order}",
 )
-progress = common.progress(args, what=run)  # a progress bar on stderr; none with --quiet
 history = model.fit(
     train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, callbacks=[progress], verbose=0
 )

@@ -11,6 +11,13 @@ Neither run needs memory: every target is the letter after the input letter (07 
     python 05_stateful.py [--epochs 300] [--seed 7] [--learning-rate 0.001] [--quiet]
         [--random-start] [--verbose] [--predict LETTERS] [--steps 5] [--save FILE.keras]
         [--plot FILE.png] [--json FILE.json]
+
+Its own options:
+  --random-start  control: every pass after a reset starts at a random letter and wraps around
+                  Y -> A, so the step count no longer gives the answer (default: off, the
+                  article's passes from 'A')
+  --verbose       also print the probes start by start and the score of the pass from each
+                  letter (default: their verdicts only; --json has everything)
 """
 
 import common  # the alphabet, its encodings, and the options every script shares
@@ -22,7 +29,7 @@ EPOCHS = 300  # passes over the alphabet, each from a reset state
 BATCH_SIZE = 1  # fixed: a stateful model's batch size is part of its input shape
 
 
-def own_options(parser):  # 05's own options (defaults: the article's)
+def own_options(parser):  # 05's own options (the docstring says what each does)
     add = parser.add_argument
     add("--random-start", action="store_true", help="passes start at random letters (default: off)")
     add("--verbose", action="store_true", help="also print the probes row by row (default: off)")
@@ -58,12 +65,12 @@ model = keras.Sequential(
 )
 lstm = model.get_layer("lstm")  # the layer that holds the state
 steps_per_epoch = len(X) // BATCH_SIZE  # one pass A..Y per epoch
-fast = keras.backend.backend() != "torch"  # PyTorch takes neither speed option (docs/backends.md)
+fast = keras.backend.backend() != "torch"  # on PyTorch, Keras defaults (docs/backends.md)
 model.compile(
     loss="categorical_crossentropy",
     optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),  # the article's "adam"
     metrics=["accuracy"],
-    # Speed, the same steps: a whole pass per call into TensorFlow, each step compiled by XLA.
+    # Speed only: a whole pass of steps per call into TensorFlow, each compiled by XLA.
     steps_per_execution=steps_per_epoch if fast else 1,
     jit_compile=fast,
 )
@@ -71,9 +78,10 @@ model.compile(
 # %% [markdown]
 # ## Training: in order, with the state reset after every pass
 # The article's loop, `for epoch in range(300): model.fit(X, y, epochs=1, batch_size=1,
-# shuffle=False); lstm.reset_state()`, trains the same steps 7.9x slower (44.8 s against 5.7 s):
-# each `fit` call rebuilds its input. Here one `fit` takes all the passes from a `tf.data`
-# pipeline built once, and a callback resets the state at the end of each pass.
+# shuffle=False); lstm.reset_state()`, trains the same steps, several times slower: a `fit`
+# call per pass, and a call into TensorFlow per step (docs/speed.md). Here one `fit` takes all
+# the passes from a `tf.data` pipeline built once, and a callback resets the state at the end of
+# each pass.
 
 # %%
 # Keras 3.15.1's JAX backend starts every batch from zeros, even in a stateful layer: the model
@@ -124,7 +132,7 @@ train = (
 reset_each_pass = keras.callbacks.LambdaCallback(
     on_epoch_end=lambda epoch, logs: lstm.reset_state()  # reset RNN memory
 )
-progress = common.progress(args, BATCH_SIZE)  # a progress bar on stderr; none with --quiet
+progress = common.progress(args, BATCH_SIZE)  # Training lines; a bar on stderr
 history = model.fit(
     train,
     epochs=args.epochs,
@@ -375,19 +383,21 @@ def repeated_verdict(tally):
 
 
 def summary_line(scores, what):
-    """One line: a with_controls(...) probe on `what`. First the figures no rule shapes: of the
-    predictions that tell, the share (%) that is exactly the reader's answer, within a step of
-    the count, exactly the count. Then the rule's verdict, beside its computed controls (a
-    self-check of the scoring: they cannot come out otherwise unless the code is wrong)."""
+    """One line: a with_controls(...) probe on `what`. First the shares before any majority
+    rule: of the predictions that tell (where the two answers are more than two letters apart),
+    the share (%) exactly the reader's answer and within a step of it, exactly the count and
+    within a step of it. Then the rule's verdict, beside its computed controls (a self-check of
+    the scoring: they cannot come out otherwise unless the code is wrong)."""
     on = scores["model"]
 
     def share(key):
-        return f"{100 * on[key] / on['telling']:.0f}%" if on["telling"] else "-"
+        return f"{100 * on[key] / on['telling']:.1f}%" if on["telling"] else "-"
 
     return (
         f"{what}: of the {on['telling']} predictions that tell, {share('follows_reader')} are "
-        f"the reader's answer, {share('follows_clock')} within a step of the count "
-        f"({share('follows_count')} exactly the count). By the rule, this model counts on "
+        f"the reader's answer ({share('follows_letter')} within a step of it), "
+        f"{share('follows_count')} the count ({share('follows_clock')} within a step of it). By "
+        f"the rule, this model counts on "
         f"{on['counts']}, reads on {on['reads']}, neither on "
         f"{on['neither']} of the {on['counts'] + on['reads'] + on['neither']} rows that tell "
         f"({on['ties']} of the {on['telling'] + on['ties']} predictions cannot tell, by "

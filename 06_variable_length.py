@@ -13,6 +13,13 @@ differ after padding (AB and B both become [A, A, A, A, B]). Two controls, off b
     python 06_variable_length.py [--epochs 500] [--seed 7] [--learning-rate 0.001] [--quiet]
         [--predict LETTERS] [--steps 5] [--save FILE.keras] [--plot FILE.png] [--json FILE.json]
         [--hold-out] [--shift-codes]
+
+Its own options, two controls:
+  --hold-out     never train on the 8 inputs of HELD_OUT (DEF, DEFG, IJK, IJKL, NOP, NOPQ, STU,
+                 STUV) and report the accuracy on them (default: off, the article's run trains
+                 on every input it draws)
+  --shift-codes  code the letters A=1/26 .. Z=26/26, so the padding 0 is no letter (default:
+                 off, the article's A=0/26 .. Z=25/26, where padding looks like 'A')
 """
 
 import common  # the alphabet, its encodings, and the options every script shares
@@ -28,7 +35,7 @@ NUM_RANDOM_TESTS = 20  # training runs to predict after training, picked at rand
 HELD_OUT = ["DEF", "DEFG", "IJK", "IJKL", "NOP", "NOPQ", "STU", "STUV"]  # with --hold-out
 
 
-def controls(parser):  # 06's own options: two controls, off in the article's run
+def controls(parser):  # 06's own options: two controls (the docstring says what each does)
     add = parser.add_argument
     add("--hold-out", action="store_true", help="never train on HELD_OUT; score it (default: off)")
     add("--shift-codes", action="store_true", help="code A..Z as 1/26..26/26 (default: 0/26..)")
@@ -62,12 +69,12 @@ model = keras.Sequential(
     ]
 )
 steps_per_epoch = len(X) // BATCH_SIZE
-fast = keras.backend.backend() != "torch"  # PyTorch takes neither speed option (docs/backends.md)
+fast = keras.backend.backend() != "torch"  # on PyTorch, Keras defaults (docs/backends.md)
 model.compile(
     loss="categorical_crossentropy",
     optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),  # the article's "adam"
     metrics=["accuracy"],
-    # Speed, the same steps: a whole epoch per call into TensorFlow, each step compiled by XLA.
+    # Speed only: a whole epoch of steps per call into TensorFlow, each compiled by XLA.
     steps_per_execution=steps_per_epoch if fast else 1,
     jit_compile=fast,
 )
@@ -75,9 +82,9 @@ model.compile(
 # %% [markdown]
 # ## Training
 # The article's 500 epochs of batch size 1, shuffled, from a `tf.data` pipeline built once. The
-# article's call, `model.fit(X, y, epochs=500, batch_size=1, verbose=2)`, trains the same steps,
-# but on arrays Keras rebuilds its input every epoch: 917 s in the bench's literal port against
-# 99 s for these lines (docs/speed.md).
+# article's call, `model.fit(X, y, epochs=500, batch_size=1, verbose=2)`, trains as many steps of
+# the same size (in another random order) about nine times slower here: most of the difference
+# is the speed options in `compile` above, one call per epoch and XLA (docs/speed.md).
 
 # %%
 # What it trains on: the runs drawn as the article draws them (NumPy's legacy generator, seed 7;
@@ -89,9 +96,12 @@ if held_out:
     common.log(
         args, f"Held out, never drawn for training: {', '.join(HELD_OUT)} ({len(HELD_OUT)} inputs)"
     )
-codes = "A=1/26 .. Z=26/26" if SHIFT else "A=0/26 .. Z=25/26"
-why = "--shift-codes: padding is no letter" if SHIFT else "the article's: padding looks like 'A'"
-common.log(args, f"Letter codes: {codes}, padding 0 ({why})")
+common.log(
+    args,
+    "Letter codes: A=1/26 .. Z=26/26, padding 0 (--shift-codes: padding is no letter)"
+    if SHIFT
+    else "Letter codes: A=0/26 .. Z=25/26, padding 0 (the article's: padding looks like 'A')",
+)
 
 train = (
     tf.data.Dataset.from_tensor_slices((X, y))
@@ -99,7 +109,7 @@ train = (
     .batch(BATCH_SIZE, drop_remainder=True)
     .repeat()  # one endless stream; steps_per_epoch cuts it into epochs
 )
-progress = common.progress(args, BATCH_SIZE)  # a progress bar on stderr; none with --quiet
+progress = common.progress(args, BATCH_SIZE)  # Training lines; a bar on stderr
 history = model.fit(
     train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, callbacks=[progress], verbose=0
 )

@@ -137,12 +137,12 @@ h, c = keras.ops.stop_gradient(h), keras.ops.stop_gradient(c)  # no backprop pas
 last, _, _ = twin_lstm(runs[:, -1:, :1], initial_state=[h, c])
 twin = keras.Model(runs, keras.layers.Dense(y.shape[1], activation="softmax")(last))
 steps_per_epoch = len(data_x)  # one run, one update
-fast = keras.backend.backend() != "torch"  # PyTorch takes neither speed option (docs/backends.md)
+fast = keras.backend.backend() != "torch"  # on PyTorch, Keras defaults (docs/backends.md)
 twin.compile(
     loss="categorical_crossentropy",
     optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),
     metrics=["accuracy"],
-    # Speed, the same steps: a whole epoch per call into TensorFlow, each step compiled by XLA.
+    # Speed only: a whole epoch of steps per call into TensorFlow, each compiled by XLA.
     steps_per_execution=steps_per_epoch if fast else 1,
     jit_compile=fast,
 )
@@ -155,8 +155,11 @@ train = (
     .batch(1, drop_remainder=True)  # one run per update
     .repeat()  # one endless stream; steps_per_epoch cuts it into epochs
 )
-what = f"{args.epochs} epochs of {len(data_x)} runs, one letter per batch, one update per run"
-progress = common.progress(args, what=what + " (at its last letter)")  # a bar on stderr
+progress = common.progress(  # "Training: ..." and "Training took" lines; a bar on stderr
+    args,
+    what=f"{args.epochs} epochs of {len(data_x)} runs, one letter per batch, one update per run "
+    "(at its last letter)",
+)
 history = twin.fit(
     train, epochs=args.epochs, steps_per_epoch=steps_per_epoch, callbacks=[progress], verbose=0
 )

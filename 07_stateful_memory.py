@@ -421,8 +421,9 @@ def why(row, accuracy):
 # passes of it set the budget; a row with fewer updates per pass trains more passes. Each row
 # trains from a `tf.data` pipeline built once, a whole epoch per call into TensorFlow, each step
 # compiled by XLA. `model.fit(X, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
-# callbacks=resets)` trains the same steps, on arrays that Keras rebuilds its input from every
-# epoch: 5.7 to 11.8 times slower for framings 1 to 6 (docs/speed.md; not measured for this one).
+# callbacks=resets)` trains as many steps of the same size (the stateless rows in another random
+# order), slower: most of the difference is the speed options in `compile` (docs/speed.md; not
+# measured for this script).
 
 # %%
 BUDGET = args.epochs * len(inputs)  # weight updates per row
@@ -431,7 +432,7 @@ common.log(
     f"Budget: {BUDGET} weight updates per row ({args.epochs} passes of "
     f"{len(inputs)} one-letter steps)",
 )
-fast = keras.backend.backend() != "torch"  # PyTorch takes neither speed option (docs/backends.md)
+fast = keras.backend.backend() != "torch"  # on PyTorch, Keras defaults (docs/backends.md)
 rows, models = [], {}  # what each row found (the table, --plot, --json); the trained models
 
 for number, row in enumerate(ROWS, 1):
@@ -473,7 +474,7 @@ for number, row in enumerate(ROWS, 1):
         loss="categorical_crossentropy",
         optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),  # default: 0.001
         metrics=["accuracy"],
-        # Speed, the same steps: a whole epoch per call into TensorFlow, each step compiled by XLA.
+        # Speed only: a whole epoch of steps per call into TensorFlow, each compiled by XLA.
         steps_per_execution=steps_per_epoch if fast else 1,
         jit_compile=fast,
     )

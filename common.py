@@ -442,10 +442,14 @@ def parse_args(
     adds a script's own; `check(args)`, if given, checks values that depend on each other and
     returns what is wrong (one line) or None. Also checks KERAS_BACKEND, and from the command
     line sets how Ctrl-C and a closed output end the script (see `quiet_exits`). `description`
-    may be the script's docstring: its first line is the one shown. Then Keras loads (see
-    `load_keras_quietly`).
+    is the script's docstring, shown by --help. Then Keras loads (see `load_keras_quietly`).
     """
-    parser = ArgumentParser(description=(description or "").strip().split("\n")[0])
+    # --help shows the script's docstring as it is written: what it shows, how to run it, and
+    # what its own options do.
+    parser = ArgumentParser(
+        description=(description or "").strip(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--epochs",
         type=epochs_int,

@@ -31,20 +31,21 @@ def seeds_text(count, total):
 
 
 def rule_free(models):
-    """The figures no rule shapes, over every seed's telling predictions: the share exactly the
-    reader's answer, within a step of the count, exactly the count (% of all; each seed's range)."""
+    """The shares before any majority rule, over every seed's telling predictions: exactly the
+    reader's answer, within a step of it, exactly the count, within a step of it (% of all;
+    each seed's range)."""
 
     def share(key):
         pooled = 100 * sum(m[key] for m in models) / max(1, sum(m["telling"] for m in models))
         each = [100 * m[key] / m["telling"] for m in models if m["telling"]]
-        spread = f" (seeds {min(each):.0f}-{max(each):.0f}%)" if len(each) > 1 else ""
-        return f"{pooled:.0f}%{spread}"
+        spread = f" (seeds {min(each):.1f}-{max(each):.1f}%)" if len(each) > 1 else ""
+        return f"{pooled:.1f}%{spread}"
 
     telling = sum(m["telling"] for m in models)
     return (
         f"of {telling} telling predictions, {share('follows_reader')} are exactly the reader's "
-        f"answer, {share('follows_clock')} within a step of the count, {share('follows_count')} "
-        "exactly the count"
+        f"answer, {share('follows_letter')} within a step of it; {share('follows_count')} exactly "
+        f"the count, {share('follows_clock')} within a step of it"
     )
 
 
@@ -79,8 +80,8 @@ def framing5_verdicts(runs):
                 f"{max(m['counts'] for m in model)} starts, reading on "
                 f"{min(m['reads'] for m in model)}-{max(m['reads'] for m in model)}"
             )
-            + "). Computed controls: a counter counts and a reader reads on "
-            f"{seeds_text(sum(computed), n)}."
+            + "). Computed controls (right by construction: a check of the code): a counter counts "
+            f"and a reader reads on {sum(computed)} of {n}."
         )
         if trained is None:
             lines.append(

@@ -384,7 +384,7 @@ def study_row(study_rows):
 # ---------------------------------------------------------------------------------------------
 # The quick tier, `-m "not slow"`, for the editing loop (about two minutes here): the unit tests
 # of common.py, the options, the guard, the pictures, the study's machinery and the docs, and one
-# short run of each lesson (its article format, --json and --plot). Everything else is `slow`:
+# short run of each of 01-06 (its article format, --json and --plot). Everything else is `slow`:
 # it runs in the full suite (.ci/run). A test that needs a run at full settings (FULL_SETTINGS,
 # or a module fixture that does) or is `long` is slow wherever it is.
 QUICK_FILES = {

@@ -35,6 +35,7 @@ PLUMBING_CALLS = {
     "common.log",
     "common.progress",
     "common.write_json",
+    "common.save",
     "common.save_model",
     "common.refuse",
     "parser.add_argument",
@@ -71,7 +72,9 @@ def code_lines(text):
 
 def plumbing_lines(text):
     """Code lines of statements that are plumbing (see PLUMBING_CALLS and PLUMBING_FLAGS), and of
-    the functions a script hands to parse_args (`add_options=`, `check=`)."""
+    the functions a script hands to parse_args (`add_options=`, `check=`). Of the `--json`
+    record, `common.write_json(args, {...})`, the call's lines count and not the dict's keys: they
+    are the run's results, what the study reads (counted too, 04 would be at 29%)."""
     tree = ast.parse(text)
     option_functions = {
         keyword.value.id
@@ -90,6 +93,16 @@ def plumbing_lines(text):
             ast.unparse(part) in PLUMBING_FLAGS for part in ast.walk(node.test)
         ):
             spans.append(node)
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and ast.unparse(node.value.func) == "common.write_json"
+        ):  # the call counts, not the record it writes: that is the run's results
+            record = node.value.args[-1]
+            lines.update(
+                set(range(node.lineno, node.end_lineno + 1))
+                - set(range(record.lineno + 1, record.end_lineno))
+            )
         elif (
             isinstance(node, (ast.Expr, ast.Assign))
             and isinstance(node.value, ast.Call)
@@ -121,12 +134,14 @@ def test_the_model_comes_within_40_lines_of_the_docstring(script):
 
 
 def test_the_plumbing_count_sees_plumbing():
-    # The measure above can fail: a script made of option parsing and logging is all plumbing.
+    # The measure above can fail: a script made of option parsing, logging and files is all
+    # plumbing, in each form the scripts use.
     text = (
         '"""Doc."""\nimport common\nargs = common.parse_args(__doc__, epochs=5)\n'
-        'common.log(args, "x")\nif args.save:\n    common.save_model(model, args.save)\nx = 1\n'
+        'common.log(args, "x")\ncommon.save(args, model)\nif args.save:\n'
+        "    common.save_model(model, args.save)\nx = 1\n"
     )
-    assert len(plumbing_lines(text)) == 5 and len(code_lines(text)) == 6
+    assert len(plumbing_lines(text)) == 6 and len(code_lines(text)) == 7
 
 
 @pytest.mark.parametrize("script", EVERY_SCRIPT)

@@ -156,10 +156,13 @@ def test_the_counting_verdict_holds_only_where_the_trained_reader_does_not_count
     assert "row 5 counts on 2 of 2 seeds (95% CI 15.8-100.0%)" in every
     # the figures no rule shapes come first, for row 5 and for the trained reader
     assert every.startswith(
-        "5, the probe from every start: of 1200 telling predictions, 0% (seeds 0-0%) are exactly "
-        "the reader's answer, 100% (seeds 100-100%) within a step of the count"
+        "5, the probe from every start: of 1200 telling predictions, 0.0% (seeds 0.0-0.0%) are "
+        "exactly the reader's answer, 0.0% (seeds 0.0-0.0%) within a step of it; 100.0% (seeds "
+        "100.0-100.0%) exactly the count, 100.0% (seeds 100.0-100.0%) within a step of it"
     )
-    assert "trained to read: of 1200 telling predictions, 48% (seeds 0-96%) are exactly" in every
+    assert (
+        "trained to read: of 1200 telling predictions, 47.9% (seeds 0.0-95.8%) are exactly" in every
+    )
     assert "reads on 1 of 2 seeds" in every and "The controls separate on 1 of 2 seeds" in every
     assert "there, 'row 5 counts' holds on 1 of 1" in every  # not where the trained "reader" counts
     assert "on the 1 other the verdict is not checked" in every
