@@ -1,5 +1,5 @@
 # %%
-"""Beyond the article: a repeating pattern whose next letter needs memory, learned eight ways.
+"""Beyond the article: a repeating pattern whose next letter needs memory, learned nine ways.
 
 In AAAABBBCCD, repeated, one letter does not say what comes next: an A is followed by an A three
 times in four, so a model must remember how many A's (B's, C's) it has just seen. This script
@@ -13,11 +13,14 @@ the same way (the stream fed one letter at a time from a reset state):
   stateful:   one time step per batch (framing 5's setup); T time steps per batch (--bptt T:
               truncated backpropagation through T steps); K parallel streams per batch
               (--streams K), laid out so that row i of each batch continues row i of the batch
-              before, and the same data laid out wrongly, as a control
-Then a probe: every stateful row reads the stream again from a reset at each position of the
-pattern, beside two controls scored the same way: a computed step counter (0% to 60% from every
-start but the first) and the stateless row whose window is the memory need (which reads the
-letters by construction, though with no reset to recover from).
+              before, and the same data laid out wrongly, as a control; and T steps per batch
+              with each pass from a reset at a random position of the pattern (random phase)
+Then a probe: does a row find the phase (where in the pattern it is) from a reset anywhere, or
+only count steps from the pattern's start? Every stateful row reads the stream again from a
+reset at each position of the pattern, beside a computed step counter (0% to 60% from every
+start but the first), the stateless row whose window is the memory need (it sees the phase in
+its window by construction, with no reset to recover from) and the random-phase row, the trained
+control: counting cannot fit its training, only finding the phase can.
 Unlike framings 1-6, the letters go in one-hot (26 features), not as index / 26: see the data.
 
 What the default run showed on seeds 7 to 11: one letter stops at 70.16% and a window of 3 at
@@ -26,11 +29,11 @@ right reach 100% (one step per batch: 98.95% on one seed of the five), though on
 ends 5 to 12 times less sure (cross-entropy) than 5 steps per batch. The wrong layout scores 100%
 on its own training batches and 40% to 80% on the stream.
 
-100% on the stream does not show that a model reads the letters: a row can fit the stream from
+100% on the stream does not show that a model finds the phase: a row can fit the stream from
 the pattern's start and still fail to find its place from some other start (3 steps per batch on
-seed 7 scored 19.25% from the first B, where it was never reset in training). The study
-(docs/study.md: rows 7 and 7-b3, seeds 7 to 16) counts the rows that read from every start where
-the counter fails; docs/memory.md has the older one-start grid over --bptt 1 to 10.
+seed 7 scored 19.25% from the first B, where it was never reset in training). docs/memory.md
+counts, per row type and --bptt, the seeds on which a row at 100% finds the phase from every
+start that tells; it also has the older one-start grid over --bptt 1 to 10.
 
     python 07_stateful_memory.py [--pattern AAAABBBCCD] [--bptt 5] [--streams 4] [--epochs 25]
         [--seed 7] [--learning-rate 0.001] [--quiet] [--predict LETTERS] [--steps 5]
@@ -54,7 +57,7 @@ REPEATS = 20  # times the pattern repeats in the stream
 UNITS = 16  # LSTM memory units, every row
 EPOCHS = 25  # passes of the one-step stateful row over the stream: they set every row's budget
 BATCH_SIZE = 1  # samples per update of a stateless row; a stateful row's batch holds its streams
-UPDATES_MAX = 1_000_000  # weight updates per row, at most (eight rows train): ~20 minutes a row
+UPDATES_MAX = 1_000_000  # weight updates per row, at most (nine rows train): ~20 minutes a row
 
 
 def pattern_letters(text):
@@ -117,7 +120,7 @@ import numpy as np
 import tensorflow as tf
 
 keras.utils.set_random_seed(args.seed)  # seed first: same seed, same output
-# Eight models train in one process, and TensorFlow warns, on stderr, that it builds a new
+# Nine models train in one process, and TensorFlow warns, on stderr, that it builds a new
 # training function for each ("triggered tf.function retracing"): it must, they are new models.
 logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
@@ -267,6 +270,18 @@ def stateful_batches(streams, steps, right_layout=True):
     return one_hot(pieces_x), one_hot(pieces_y)
 
 
+def phase_batches(steps, passes):
+    """The trained control's training: `passes` passes, each from a reset at a random position
+    of the pattern (the stream from there, the same length every pass), cut into pieces of
+    `steps` letters, pass after pass: X and y (passes * pieces, steps, 26), and the starts.
+    Counting steps since the reset cannot fit these passes: only finding the phase can."""
+    length = (len(inputs) - period) // steps * steps  # the same from every position
+    starts = np.random.default_rng(args.seed).integers(period, size=passes)
+    x = np.concatenate([inputs[start : start + length] for start in starts]).reshape(-1, steps)
+    y = np.concatenate([targets[start : start + length] for start in starts]).reshape(-1, steps)
+    return one_hot(x), one_hot(y), sorted({int(start) for start in starts})
+
+
 # What is carried and what is not, with one step per batch:
 #
 #   batch:       'A'       'A'       'A'       'A'       'B'    ...   end of stream: reset_state()
@@ -281,11 +296,12 @@ def stateful_batches(streams, steps, right_layout=True):
 #   gradient:   <--------->  <--------->  <--------->         T steps each
 
 # %% [markdown]
-# ## Eight ways to learn the pattern, declared
+# ## Nine ways to learn the pattern, declared
 # Each row: stateless (every sample from a zero state, the samples shuffled) or stateful (the
 # state carried from batch to batch, the batches in stream order); the time steps of a sample
 # (the window a stateless row reads, or a stateful row's steps per batch); the streams, rows of a
-# stateful batch; the layout; and whether a stateless row has a target at every step.
+# stateful batch; the layout; whether a stateless row has a target at every step; and whether a
+# stateful row's passes start at random positions.
 
 
 # %%
@@ -298,6 +314,7 @@ class Row:
     streams: int = 1  # rows of a stateful batch, each its own stretch of the stream and state
     right_layout: bool = True  # stateful: row i of each batch continues row i of the one before
     every_step: bool = False  # a target at every step (return_sequences); stateful rows: always
+    random_phase: bool = False  # stateful: each pass from a reset at a random pattern position
 
 
 T, K = args.bptt, args.streams
@@ -335,6 +352,13 @@ ROWS = [
         False,
         period,
         every_step=True,
+    ),
+    Row(
+        f"stateful, {T} steps per batch, random phase",
+        "trained control: each pass from a reset at a random position of the pattern",
+        True,
+        T,
+        random_phase=True,
     ),
 ]
 
@@ -402,6 +426,10 @@ def why(row, accuracy):
         if ambiguity(row.steps):
             return f"no: {ambiguity(row.steps)}, at best {best_possible(row.steps):.2f}%"
         return f"no: {count(row.steps, 'letter')} would be enough; not learned with this budget"
+    if row.random_phase:
+        return (
+            f"{'yes' if yes else 'no'}: trained from a reset at every position, to find the phase"
+        )
     if not row.right_layout:
         gap = (row.streams - 1) * row.steps  # letters between a row's piece and its state's
         # A gap of whole periods hands each row a state of the same phase: right by accident.
@@ -434,12 +462,16 @@ common.log(
 )
 fast = keras.backend.backend() != "torch"  # on PyTorch, Keras defaults (docs/backends.md)
 rows, models = [], {}  # what each row found (the table, --plot, --json); the trained models
+phases = []  # the random-phase row's training starts
 
 for number, row in enumerate(ROWS, 1):
     print("" if args.quiet else "\n", f"Row {number}: {row.name} ({row.setup})", sep="")
     if not args.quiet:  # progress, on stderr: which training the Epoch lines after it count
         print(f"Training {number}/{len(ROWS)}: {row.name}", file=sys.stderr, flush=True)
-    if row.stateful:  # X, y: (pieces, steps, 26) each, in the order the layout sets
+    pieces = (len(inputs) - period) // row.steps  # a pass of the random-phase row, in batches
+    if row.random_phase:  # X, y: (pieces, steps, 26), a pass from a random position, then another
+        X, y, phases = phase_batches(row.steps, passes=math.ceil(BUDGET / pieces))
+    elif row.stateful:  # X, y: (pieces, steps, 26) each, in the order the layout sets
         X, y = stateful_batches(row.streams, row.steps, row.right_layout)
     elif row.every_step:  # X, y: (samples, steps, 26): every window, the next letter every step
         X, y = one_hot(windows(inputs, row.steps)), one_hot(windows(targets, row.steps))
@@ -469,7 +501,7 @@ for number, row in enumerate(ROWS, 1):
             ]
         )
     batch_size = row.streams if row.stateful else BATCH_SIZE
-    steps_per_epoch = len(X) // batch_size
+    steps_per_epoch = pieces if row.random_phase else len(X) // batch_size  # an epoch: a pass
     model.compile(
         loss="categorical_crossentropy",
         optimizer=keras.optimizers.Adam(learning_rate=args.learning_rate),  # default: 0.001
@@ -519,7 +551,15 @@ for number, row in enumerate(ROWS, 1):
         args,
         f"Next letter after each letter of the last period: {last} (right: {stream[-period:]})",
     )
-    kind = "control" if not row.right_layout else "stateful" if row.stateful else "stateless"
+    kind = (
+        "control"
+        if not row.right_layout
+        else "random phase"
+        if row.random_phase
+        else "stateful"
+        if row.stateful
+        else "stateless"
+    )
     rows.append(
         {
             "row": row.name,
@@ -539,16 +579,23 @@ for number, row in enumerate(ROWS, 1):
     models[row.name] = model
 
 # %% [markdown]
-# ## Beyond the accuracy: does a row read the letters, or count steps? The probe
-# Every training pass starts at the pattern's first letter right after a reset, so a model that
-# only counts steps since the reset, as framing 5's does, fits the training stream too. Read
-# from a reset in mid-pattern, a counter misses every letter; a reader finds the phase. 100% on
-# the stream alone does not tell the two apart. The probe from every start reads from a reset at
-# each position of the pattern: a start tells only where the counter scores below 90%, and the
-# stateless window of the memory need (a reader by construction) is the other control.
+# ## Beyond the accuracy: does a row find the phase, or count steps? The probe
+# Every training pass but the random-phase row's starts at the pattern's first letter right
+# after a reset, so a model that only counts steps since the reset, as framing 5's does, fits the
+# training stream too. Read from a reset in mid-pattern, a counter misses every letter; a model
+# that finds the phase (where in the pattern it is, from the letters) gets them right after a few.
+# 100% on the stream alone does not tell the two apart. The probe from every start reads from a
+# reset at each position of the pattern. A start tells only where the computed counter scores
+# below 90% and the stateless window of the memory need (which sees the phase in its window by
+# construction) at or above it, and, for a row trained from the pattern's start, where its own
+# training never began a stream (it could have learned to count from there). The random-phase row
+# is the trained control: it was trained from a reset at every position, so counting cannot fit
+# its training; it shows what the probe says of a model made to find the phase.
+# (Framing 5's probe asks another question, whether a model follows the letter it is fed: "reads"
+# there, "finds the phase" here.)
 
 # %%
-READS_AT = 90.0  # the probe's score (%) from a start at or above which a row reads from it
+FINDS_AT = 90.0  # the probe's score (%) from a start at or above which a row finds the phase
 # The mid-pattern probe reads the stream from a reset at the pattern's first letter that differs
 # from its first one (the first B of AAAABBBCCD), scored from its second period on; the probe
 # from every start does the same from each position of the pattern.
@@ -598,7 +645,10 @@ def window_starts(probabilities):
 
 def training_starts(row):
     """The positions in the pattern (0-based) at which `row`'s training started a row of its
-    batches from a reset: the first piece of each of its rows in the first batch."""
+    batches from a reset: the first piece of each of its rows in the first batch (for the
+    random-phase row, every pass's start)."""
+    if row.random_phase:
+        return phases
     per_batch = row.streams * row.steps
     used = len(inputs) // per_batch * per_batch
     firsts = np.arange(row.streams) * (used // row.streams if row.right_layout else row.steps)
@@ -608,9 +658,9 @@ def training_starts(row):
 # A pure step counter (the negative control, computed), from every start.
 counter_starts = [counter_at(start) for start in range(period)]
 counter_accuracy = counter_starts[mid]
-# The starts where the counter scores below READS_AT: only there can a probe tell a reader from
-# a counter (never the pattern's first position, where the counter is right).
-telling = [start for start, value in enumerate(counter_starts) if value < READS_AT]
+# The starts where the counter scores below FINDS_AT: only there can a probe tell a counter from
+# a model that finds the phase (never the pattern's first position, where the counter is right).
+telling = [start for start, value in enumerate(counter_starts) if value < FINDS_AT]
 
 for row, found in zip(ROWS, rows):
     if row.stateful:  # the probe from every start, and where its training reset
@@ -674,7 +724,7 @@ probe_note = (
     f"Mid-pattern probe: each stateful row reads the stream from a reset at "
     f"{args.pattern[mid]!r} (position {mid + 1} of the pattern), {len(start_targets(mid))} "
     f"letters scored; a model that only counted steps since the reset would score "
-    f"{counter_accuracy:.2f}%, one that reads the letters can score 100%"
+    f"{counter_accuracy:.2f}%, one that finds the phase can score 100%"
 )
 print(probe_note)
 
@@ -690,20 +740,34 @@ def shown(values, starts=()):
     )
 
 
+def telling_for(found):
+    """The starts that tell for a stateful row: the counter below FINDS_AT, the window control
+    at or above it, and (but for the random-phase row, trained from every start) not a start
+    the row's own training began a stream at."""
+    return [
+        start
+        for start in telling
+        if control["probe_starts"][start] >= FINDS_AT
+        and (found["kind"] == "random phase" or start not in found["training_starts"])
+    ]
+
+
 starts_lines = [
     f"Probe from every start: the stream read from a reset at each position 1..{period} of the "
-    f"pattern, % right from its second period on. A start tells a reader from a counter where the "
-    f"counter scores below {READS_AT:.0f}% (positions {', '.join(str(s + 1) for s in telling)}); "
-    f"a row reads from a start where it scores {READS_AT:.0f}% or more. * marks a start the "
-    "row's training also reset at.",
+    f"pattern, % right from its second period on. A row finds the phase from a start where it "
+    f"scores {FINDS_AT:.0f}% or more. A start tells where the counter scores below "
+    f"{FINDS_AT:.0f}% and the window at or above it, and is not a start the row's training "
+    "began a stream at (* marks those; the random-phase row began at every one and is "
+    "scored on them all).",
     f"  {'a step counter (computed)':<{width}}{shown(counter_starts)}",
-    f"  {control['row'] + ' (reads)':<{width}}{shown(control['probe_starts'])}",
+    f"  {control['row'] + ' (control)':<{width}}{shown(control['probe_starts'])}",
 ]
 for found in probed:
-    reads = [start for start in telling if found["probe_starts"][start] >= READS_AT]
+    own = telling_for(found)
+    finds = [start for start in own if found["probe_starts"][start] >= FINDS_AT]
     starts_lines.append(
         f"  {found['row']:<{width}}{shown(found['probe_starts'], found['training_starts'])}"
-        f"  reads from {len(reads)} of {len(telling)}"
+        f"  finds it from {len(finds)} of {len(own)}"
     )
 print("\n".join(starts_lines))
 
@@ -818,8 +882,8 @@ common.write_json(
         "counter_accuracy": counter_accuracy,
         "probe_start": mid,  # the probe's reset: before this letter of the pattern (0-based)
         "counter_starts": counter_starts,  # the computed counter's probe from every start (%)
-        "telling_starts": telling,  # where the counter scores below reads_at
-        "reads_at": READS_AT,
+        "telling_starts": telling,  # where the counter scores below finds_at
+        "finds_at": FINDS_AT,
         "notes": [probe_note, *starts_lines, check],
     },
 )

@@ -184,19 +184,30 @@ def random_start_detail(found):
 
 
 # ---- 07_stateful_memory.py ------------------------------------------------------------------
-# The probe from every start (07's `probe_starts`): a stateful row reads from a start where it
-# scores at least the script's `reads_at` (90%), and a start tells only where the computed
-# counter scores below that (`telling_starts`).
+# The probe from every start (07's `probe_starts`): a stateful row finds the phase from a start
+# where it scores at least the script's `finds_at` (90%), and a start tells only where the
+# computed counter scores below that (`telling_starts`). ("Finds the phase" is 07's criterion;
+# framing 5's probe asks whether a model "reads", follows the letter fed: another question.)
 def memory_row(found, start, contains=""):
     """07_stateful_memory.py: the row whose name starts with `start` (and holds `contains`)."""
     return next(r for r in found["rows"] if r["row"].startswith(start) and contains in r["row"])
 
 
 def perfect_stateful_rows(found):
-    """07's stateful rows (those with a probe) at 100% on the stream."""
+    """07's stateful rows (those with a probe) at 100% on the stream, but the random-phase row
+    (the trained control)."""
     return [
-        r for r in found["rows"] if r.get("probe_accuracy") is not None and r["accuracy"] == 100.0
+        r
+        for r in found["rows"]
+        if r.get("probe_accuracy") is not None
+        and r["accuracy"] == 100.0
+        and r["kind"] != "random phase"
     ]
+
+
+def phase_control(found):
+    """07's trained control: the stateful row trained from a reset at random positions."""
+    return next(r for r in found["rows"] if r["kind"] == "random phase")
 
 
 def window_control(found):
@@ -210,50 +221,59 @@ def window_control(found):
 
 def telling_for(found, row):
     """The starts that can tell, for one stateful row of 07: the computed counter scores below
-    `reads_at` there, the reading control (the stateless window of the memory need) at or above
+    `finds_at` there, the window control (the stateless window of the memory need) at or above
     it, and the row's own training never began a stream there after a reset (a model that read
-    its first letter and then counted would pass such a start)."""
+    its first letter and then counted would pass such a start); the random-phase row, trained
+    from every start, is scored on them all."""
     control = window_control(found)["probe_starts"]
     return [
         start
         for start in found["telling_starts"]
-        if control[start] >= found["reads_at"] and start not in row["training_starts"]
+        if control[start] >= found["finds_at"]
+        and (row["kind"] == "random phase" or start not in row["training_starts"])
     ]
 
 
-def reads_from(found, row):
-    """The starts that tell from which a stateful row of 07 reads."""
+def finds_from(found, row):
+    """The starts that tell from which a stateful row of 07 finds the phase."""
     return [
         start
         for start in telling_for(found, row)
-        if row["probe_starts"][start] >= found["reads_at"]
+        if row["probe_starts"][start] >= found["finds_at"]
     ]
 
 
-def perfect_rows_read(found):
+def finds_everywhere(found, row):
+    """Whether a stateful row of 07 finds the phase from every start that tells for it (and
+    some start tells)."""
+    return bool(telling_for(found, row)) and finds_from(found, row) == telling_for(found, row)
+
+
+def perfect_rows_find(found):
     perfect = perfect_stateful_rows(found)
-    return bool(perfect) and all(
-        telling_for(found, r) and reads_from(found, r) == telling_for(found, r) for r in perfect
-    )
+    return bool(perfect) and all(finds_everywhere(found, r) for r in perfect)
 
 
 def span(values):
     return f"{min(values):.1f}-{max(values):.1f}%"
 
 
+def finds_line(found, r):
+    """'stateful, 5 steps per batch: 9 of 9, lowest 91.98% from position 5'."""
+    own = telling_for(found, r)
+    low = min(own, key=lambda start: r["probe_starts"][start]) if own else None
+    lowest = f", lowest {r['probe_starts'][low]:.2f}% from position {low + 1}" if own else ""
+    return f"{r['row']}: {len(finds_from(found, r))} of {len(own)}" + lowest
+
+
 def perfect_rows_got(found):
     perfect, telling = perfect_stateful_rows(found), found["telling_starts"]
-    reading = [r for r in perfect if reads_from(found, r) == telling_for(found, r)]
-    lines = []
-    for r in perfect:
-        own = telling_for(found, r)
-        low = min(own, key=lambda start: r["probe_starts"][start]) if own else None
-        lowest = f", lowest {r['probe_starts'][low]:.2f}% from position {low + 1}" if own else ""
-        lines.append(f"{r['row']}: {len(reads_from(found, r))} of {len(own)}" + lowest)
+    finding = [r for r in perfect if finds_everywhere(found, r)]
+    lines = [finds_line(found, r) for r in perfect]
     control = window_control(found)
     return (
-        f"{len(reading)} of the {len(perfect)} stateful rows at 100% on the stream read from "
-        "every start that tells for it (not a training start of its own)"
+        f"{len(finding)} of the {len(perfect)} stateful rows at 100% on the stream find the "
+        "phase from every start that tells for it (not a training start of its own)"
         + (f" ({'; '.join(lines)})" if perfect else "")
         + "; controls on the telling starts: a computed counter "
         f"{span([found['counter_starts'][s] for s in telling])}, the {control['row']} row "
@@ -279,8 +299,13 @@ def layout(found, which):
 MEMORY_CHECKS = (
     Check("one letter stops at its ceiling", one_letter_at_ceiling, got=one_letter_got),
     Check(
-        "rows at 100% on the stream also read, from every telling start (probe from every start)",
-        perfect_rows_read,
+        "the random-phase row (trained control) finds the phase from every telling start",
+        lambda f: finds_everywhere(f, phase_control(f)),
+        got=lambda f: finds_line(f, phase_control(f)),
+    ),
+    Check(
+        "rows at 100% on the stream also find the phase, from every telling start",
+        perfect_rows_find,
         got=perfect_rows_got,
     ),
     Check(

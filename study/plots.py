@@ -271,12 +271,18 @@ def memory(path, title, rows):
     """07: two bar charts, a bar per row: accuracy on the stream (with a tick at the best a model
     reading that many letters can do, and a diamond at a stateful row's mid-pattern probe) and
     cross-entropy on the stream (log scale). `rows` are dicts with "row", "kind" (stateless,
-    stateful or control), "accuracy", "best_possible", "loss", "probe_accuracy" (None: no probe)."""
+    stateful, control or random phase), "accuracy", "best_possible", "loss", "probe_accuracy"
+    (None: no probe)."""
     from matplotlib.patches import Patch
 
     figure = _figure(12.5, 4.8)
     accuracy_axes, loss_axes = figure.subplots(1, 2, sharey=True, width_ratios=[3, 2])
-    colors = {"stateless": "tab:gray", "stateful": "tab:blue", "control": "tab:red"}
+    colors = {
+        "stateless": "tab:gray",
+        "stateful": "tab:blue",
+        "control": "tab:red",
+        "random phase": "tab:green",
+    }
     numbers = np.arange(1, len(rows) + 1)
     color = [colors[row["kind"]] for row in rows]
     bars = accuracy_axes.barh(numbers, [row["accuracy"] for row in rows], color=color)
@@ -308,7 +314,10 @@ def memory(path, title, rows):
     figure.suptitle(title)
     handles = [
         Patch(color=c, label=k)
-        for k, c in zip(("stateless", "stateful", "stateful, wrong layout"), colors.values())
+        for k, c in zip(
+            ("stateless", "stateful", "stateful, wrong layout", "stateful, random phase"),
+            colors.values(),
+        )
     ]
     figure.legend(
         handles=[*handles, best_ticks, probe_marks],
@@ -318,7 +327,7 @@ def memory(path, title, rows):
             "read from a reset in mid-pattern (probe)",
         ],
         loc="outside lower center",
-        ncols=5,
+        ncols=3,
     )
     _save(figure, path)
     return {

@@ -2,13 +2,16 @@
 
 Row 5's probes are set beside a computed counter and reader and beside a model trained to read
 (row 5r@1500, the same seeds); 07's stateful rows beside a computed counter and the stateless
-row whose window is the memory need. `runs` is as in report.py.
+row whose window is the memory need and beside its random-phase row, trained to find the phase.
+`runs` is as in report.py.
 """
+
+import statistics
 
 from study.checks import (
     every_start,
-    perfect_stateful_rows,
-    reads_from,
+    finds_everywhere,
+    finds_from,
     repeated,
     span,
     start_tally,
@@ -19,6 +22,7 @@ from study.rows import Refused
 from study.stats import clopper_pearson
 
 TRAINED_READER = "5r@1500"  # framing 5 trained from random starts, five times the epochs: it reads
+ONE_STEP = "stateful, 1 step per batch"  # 07's row whose training does not depend on --bptt
 
 
 def seeds_text(count, total):
@@ -122,46 +126,73 @@ def framing5_verdicts(runs):
     return lines
 
 
+def row_types(found):
+    """07's stateful rows laid out right, by type: their names in one run (the row's --bptt and
+    --streams are in its name, the same over one label's seeds)."""
+    return [
+        r["row"]
+        for r in found["rows"]
+        if r.get("probe_accuracy") is not None and (r["kind"] != "control")
+    ]
+
+
 def memory_verdicts(runs, label):
-    """07's stateful rows at 100% on the stream, per seed: do they read from every start that
-    tells for them (telling_for)? With the controls on the pattern's telling starts."""
+    """07's stateful rows by type, over the seeds of one label (one --bptt): on how many seeds
+    each type is at 100% on the stream, and finds the phase from every start that tells for it
+    (telling_for), with an interval; each seed's lowest telling start, the figure before the
+    90% cut. The one-step row trains the same at every --bptt: counted in row 7 only."""
     if isinstance(runs.get(label), (Refused, type(None))):
         return []
     found = runs[label]
-    perfect = [(f, r) for f in found for r in perfect_stateful_rows(f)]
-    reading = [
-        (f, r) for f, r in perfect if telling_for(f, r) and reads_from(f, r) == telling_for(f, r)
-    ]
+    n = len(found)
     counter = [f["counter_starts"][s] for f in found for s in f["telling_starts"]]
     control = [window_control(f)["probe_starts"][s] for f in found for s in f["telling_starts"]]
     separate = sum(
-        window_control(f)["probe_starts"][s] >= f["reads_at"]
+        window_control(f)["probe_starts"][s] >= f["finds_at"]
         for f in found
         for s in f["telling_starts"]
     )
-    skipped = sum(len(f["telling_starts"]) - len(telling_for(f, r)) for f, r in perfect)
-    misses = []
-    for f, r in perfect:
-        missed = [s for s in telling_for(f, r) if s not in reads_from(f, r)]
-        if missed:
-            misses.append(
-                f"seed {f['seed']} {r['row']} from position(s) "
-                + ", ".join(f"{s + 1} ({r['probe_starts'][s]:.2f}%)" for s in missed)
-            )
-    text = (
-        f"{label}, the probe from every start: {len(reading)} of the {len(perfect)} stateful "
-        f"rows at 100% on the stream (over {len(found)} seed{'s' if len(found) > 1 else ''}) "
-        "read from every start that tells for them. Controls on the pattern's telling "
-        f"starts: a computed counter {span(counter)}, the stateless row with the memory "
-        f"need's window {span(control)} (it reads windows, with no reset: it shows the "
-        "letters say the answer, not that a reset model can find it); they separate on "
-        f"{separate} of {len(control)}. Left out, {skipped} "
-        f"row-start{'s' if skipped != 1 else ''} where the row's own training began a stream "
-        "after a reset or the controls do not separate"
-    )
-    return [
-        text + (f". Below {found[0]['reads_at']:.0f}%: {'; '.join(misses)}." if misses else ".")
+    lines = [
+        f"{label}, the probe from every start, by row type over {n} seed{'s' if n > 1 else ''} "
+        f"(a row finds the phase from a start where it scores {found[0]['finds_at']:.0f}% or "
+        "more; it must from every start that tells for it). Controls on the pattern's telling "
+        f"starts: a computed counter {span(counter)}, the stateless row with the memory need's "
+        f"window {span(control)}; they separate on {separate} of {len(control)}."
     ]
+    for name in row_types(found[0]):
+        if label != "7" and name == ONE_STEP:
+            lines.append(f"  {name}: trains as in row 7 (the same seeds): counted there.")
+            continue
+        rows = [next(r for r in f["rows"] if r["row"] == name) for f in found]
+        perfect = sum(r["accuracy"] == 100.0 for r in rows)
+        finds = [finds_everywhere(f, r) for f, r in zip(found, rows)]
+        lowest = [
+            min(r["probe_starts"][s] for s in telling_for(f, r))
+            for f, r in zip(found, rows)
+            if telling_for(f, r)
+        ]
+        missed = [
+            f"seed {f['seed']} from "
+            + ", ".join(
+                f"{s + 1} ({r['probe_starts'][s]:.2f}%)"
+                for s in telling_for(f, r)
+                if s not in finds_from(f, r)
+            )
+            for f, r, ok in zip(found, rows, finds)
+            if not ok and telling_for(f, r)
+        ]
+        lines.append(
+            f"  {name}: at 100% on the stream on {perfect} of {n}; finds the phase from every "
+            f"start that tells on {seeds_text(sum(finds), n)}; lowest telling start per seed "
+            + (
+                f"{min(lowest):.1f}-{max(lowest):.1f}% (median {statistics.median(lowest):.1f}%)"
+                if lowest
+                else "none (no start tells)"
+            )
+            + (f". Below: {'; '.join(missed)}" if missed else "")
+            + "."
+        )
+    return lines
 
 
 def verdict_lines(runs):

@@ -236,9 +236,10 @@ def test_stateful_framing_6_rows():
     )
 
 
-def found_7(probes, training_starts=(0,)):
+def found_7(probes, training_starts=(0,), control=100.0):
     """07's rows: a stateless one at its ceiling, the window control, and stateful ones at 100%
-    whose probe from every start scores `probes[i]` from position 5 and 100% elsewhere."""
+    whose probe from every start scores `probes[i]` from position 5 and 100% elsewhere; the
+    random-phase row scores `control` from position 5, its training from every start."""
     telling = list(range(1, 10))
 
     def starts(at_5):
@@ -247,12 +248,14 @@ def found_7(probes, training_starts=(0,)):
     rows = [
         {
             "row": "stateless, one letter",
+            "kind": "stateless",
             "accuracy": 70.0,
             "best_possible": 70.0,
             "probe_accuracy": None,
         },
         {
             "row": "stateless, window of 4",
+            "kind": "stateless",
             "accuracy": 100.0,
             "best_possible": 100.0,
             "probe_accuracy": None,
@@ -260,6 +263,7 @@ def found_7(probes, training_starts=(0,)):
         },
         {
             "row": "stateful, 4 streams x 5 steps, wrong layout",
+            "kind": "control",
             "accuracy": 68.0,
             "best_possible": 100.0,
             "probe_accuracy": 5.0,
@@ -268,6 +272,7 @@ def found_7(probes, training_starts=(0,)):
         },
         {
             "row": "stateful, 4 streams x 5 steps, right layout",
+            "kind": "stateful",
             "accuracy": 100.0,
             "best_possible": 100.0,
             "probe_accuracy": probes[0],
@@ -277,7 +282,8 @@ def found_7(probes, training_starts=(0,)):
     ]
     rows += [
         {
-            "row": f"stateful, {k} steps per batch",
+            "row": f"stateful, {k} step{'s' if k > 1 else ''} per batch",
+            "kind": "stateful",
             "accuracy": 100.0,
             "best_possible": 100.0,
             "probe_accuracy": p,
@@ -286,49 +292,76 @@ def found_7(probes, training_starts=(0,)):
         }
         for k, p in enumerate(probes[1:], start=1)
     ]
+    rows.append(
+        {
+            "row": "stateful, 5 steps per batch, random phase",
+            "kind": "random phase",
+            "accuracy": 100.0,
+            "best_possible": 100.0,
+            "probe_accuracy": control,
+            "probe_starts": starts(control),
+            "training_starts": list(range(10)),
+        }
+    )
     return {
         "accuracy": 100.0,
         "rows": rows,
         "seed": 7,
         "telling_starts": telling,
-        "reads_at": 90.0,
+        "finds_at": 90.0,
         "counter_starts": [100.0, 60.0, 30.2, 10.1, 0.0, 0.0, 0.0, 10.3, 30.1, 59.9],
     }
 
 
 def test_row_7_checks_what_the_probe_shows_not_the_stream_alone():
     row = ROWS_BY_LABEL["7"]
-    reading, counting = found_7([100.0, 98.93]), found_7([100.0, 19.25])
-    assert [c.held(reading) for c in row.checks] == [True, True, True]
-    assert [c.held(counting) for c in row.checks] == [True, False, True]
-    assert report.check_line(row, row.checks[1], [counting]) == (
-        "expected rows at 100% on the stream also read, from every telling start (probe from "
-        "every start); got 1 of the 2 stateful rows at 100% on the stream read from every start "
+    finding, counting = found_7([100.0, 98.93]), found_7([100.0, 19.25])
+    assert [c.held(finding) for c in row.checks] == [True, True, True, True]
+    assert [c.held(counting) for c in row.checks] == [True, True, False, True]
+    assert report.check_line(row, row.checks[2], [counting]) == (
+        "expected rows at 100% on the stream also find the phase, from every telling start; "
+        "got 1 of the 2 stateful rows at 100% on the stream find the phase from every start "
         "that tells for it (not a training start of its own) (stateful, 4 streams x 5 steps, "
-        "right layout: 9 of 9, lowest 100.00% from position 2; stateful, 1 steps per batch: 8 of "
+        "right layout: 9 of 9, lowest 100.00% from position 2; stateful, 1 step per batch: 8 of "
         "9, lowest 19.25% from position 5); controls on the telling starts: a computed counter "
         "0.0-60.0%, the stateless, window of 4 row 100.0-100.0%: not held"
     )
     no_perfect = found_7([100.0])
     no_perfect["rows"][3]["accuracy"] = 99.0
-    assert not row.checks[1].held(no_perfect)  # no stateful row at 100%: nothing shown to read
-    (line,) = verdicts.memory_verdicts({"7": [counting]}, "7")
-    assert (
-        "1 of the 2 stateful rows at 100% on the stream (over 1 seed) read from every start "
-        "that tells"
-    ) in line
-    assert "Below 90%: seed 7 stateful, 1 steps per batch from position(s) 5 (19.25%)." in line
-    assert "Left out, 0 row-starts" in line
+    assert not row.checks[2].held(no_perfect)  # no stateful row at 100%: nothing shown
+    # The trained control must find the phase, from every start, its training starts included.
+    lost = found_7([100.0, 98.93], control=50.0)
+    assert [c.held(lost) for c in row.checks] == [True, False, True, True]
+    assert report.check_line(row, row.checks[1], [lost]).endswith(
+        "got stateful, 5 steps per batch, random phase: 8 of 9, lowest 50.00% from position 5: "
+        "not held"
+    )
+    # By row type: each type once per seed, with an interval over seeds.
+    lines = verdicts.memory_verdicts({"7": [counting, finding]}, "7")
+    assert lines[0].startswith("7, the probe from every start, by row type over 2 seeds")
+    assert "they separate on 18 of 18." in lines[0]
+    by_type = {line.split(":")[0].strip(): line for line in lines[1:]}
+    assert list(by_type) == [
+        "stateful, 4 streams x 5 steps, right layout",
+        "stateful, 1 step per batch",
+        "stateful, 5 steps per batch, random phase",
+    ]
+    one = by_type["stateful, 1 step per batch"]
+    assert "at 100% on the stream on 2 of 2" in one
+    assert "finds the phase from every start that tells on 1 of 2 seeds (95% CI 1.3-98.7%)" in one
+    assert "lowest telling start per seed 19.2-98.9% (median 59.1%)" in one
+    assert one.endswith("Below: seed 7 from 5 (19.25%).")
     # A start the row's own training began a stream at cannot tell: left out, not counted as
-    # reading.
+    # finding the phase.
     trained_there = found_7([19.25], training_starts=(0, 4))
-    assert row.checks[1].held(trained_there)
-    left_out = verdicts.memory_verdicts({"7-b3": [trained_there]}, "7-b3")[0]
-    assert "Left out, 1 row-start " in left_out
-    # Nor a start where the reading control does not read.
+    assert row.checks[2].held(trained_there)
+    # At another --bptt, the one-step row (the same training) is counted in row 7 only.
+    b3 = verdicts.memory_verdicts({"7-b3": [found_7([100.0, 98.93, 100.0])]}, "7-b3")
+    assert "  stateful, 1 step per batch: trains as in row 7 (the same seeds): counted there." in b3
+    # Nor a start where the window control does not see the phase.
     weak_control = found_7([100.0, 19.25])
     weak_control["rows"][1]["probe_starts"][4] = 50.0
-    assert row.checks[1].held(weak_control)
+    assert row.checks[2].held(weak_control)
 
 
 def test_row_8_checks_every_pitfall():

@@ -8,7 +8,9 @@ changes"): the default runs with --quiet at seed 7 (`NAME.quiet.txt`), and the w
 whose "Training took" seconds are masked. A change that means to change what a script prints
 updates these files in the same commit and says why. Changed on purpose since: the stateful
 variant of framing 6 no longer names the flag `--stateful` in its "Letter codes" line (issue
-32); 05's two probe summary lines lead with the shares before the rule's verdict (issue 34).
+32); 05's two probe summary lines lead with the shares before the rule's verdict (issue 34);
+07's ninth row, the random-phase control, and its probe lines saying "finds the phase" and
+leaving out a row's own training starts (issue 34).
 """
 
 import os
