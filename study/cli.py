@@ -135,8 +135,8 @@ def study(args):
     if verdicts:
         print()
         print("Verdicts with their controls (a verdict holds only where the controls separate):")
-        for line in verdicts:
-            print(report.item(line))
+        for line in verdicts:  # a line indented by two spaces is an item of the one before
+            print(report.item(line.strip(), level=1 if line.startswith("  ") else 0))
     if one_seed:
         print()
         for note in report.notes(rows, runs):  # the scripts' own checks and extra measurements

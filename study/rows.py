@@ -184,10 +184,11 @@ ROWS = [
                           "distinct inputs")),
     Row("7", "07_stateful_memory.py", "memory: AAAABBBCCD", None, 25,
         MEMORY_CHECKS,
-        "Beyond the article: AAAABBBCCD, where one letter cannot say what is next, learned eight "
+        "Beyond the article: AAAABBBCCD, where one letter cannot say what is next, learned nine "
         "ways with the same updates; the figure is the best stateful row's. 100% on the stream "
-        "does not tell reading from counting: the probe from every start does, where a computed "
-        "counter scores below 90% (a stateless window as long as the memory need is the reading "
+        "does not tell finding the phase from counting steps: the probe from every start does, "
+        "where a computed counter scores below 90%, beside a stateless window as long as the "
+        "memory need and a stateful row trained from a reset at random positions (the trained "
         "control).",
         detail=memory_detail),
     Row("7-b3", "07_stateful_memory.py", "memory, 3 steps per batch", None, 25,
