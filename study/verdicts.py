@@ -181,8 +181,11 @@ def memory_verdicts(runs, label):
             for f, r, ok in zip(found, rows, finds)
             if not ok and telling_for(f, r)
         ]
+        below = [r["accuracy"] for r in rows if r["accuracy"] < 100.0]
         lines.append(
-            f"  {name}: at 100% on the stream on {perfect} of {n}; finds the phase from every "
+            f"  {name}: at 100% on the stream on {perfect} of {n}"
+            + (f" (the others {min(below):.2f}-{max(below):.2f}%)" if below else "")
+            + "; finds the phase from every "
             f"start that tells on {seeds_text(sum(finds), n)}; lowest telling start per seed "
             + (
                 f"{min(lowest):.1f}-{max(lowest):.1f}% (median {statistics.median(lowest):.1f}%)"
