@@ -26,14 +26,14 @@ Unlike framings 1-6, the letters go in one-hot (26 features), not as index / 26:
 What the default run showed on seeds 7 to 11: one letter stops at 70.16% and a window of 3 at
 90.05%, the best those can do; a window of 4, the whole period and every stateful row laid out
 right reach 100% (one step per batch: 98.95% on one seed of the five), though one step per batch
-ends 5 to 12 times less sure (cross-entropy) than 5 steps per batch. The wrong layout scores 100%
-on its own training batches and 40% to 80% on the stream.
+ends 5 to 12 times less sure (cross-entropy) than 5 steps per batch. The wrong layout scored 40%
+to 80% on the stream (at --bptt 5; on seed 7, 100% on its own training batches).
 
 100% on the stream does not show that a model finds the phase: a row can fit the stream from
 the pattern's start and still fail to find its place from some other start (3 steps per batch on
 seed 7 scored 19.25% from the first B, where it was never reset in training). docs/memory.md
-counts, per row type and --bptt, the seeds on which a row at 100% finds the phase from every
-start that tells; it also has the older one-start grid over --bptt 1 to 10.
+counts, per row type and --bptt, the seeds on which a row finds the phase from every start that
+tells; it also has the older one-start grid over --bptt 1 to 10.
 
     python 07_stateful_memory.py [--pattern AAAABBBCCD] [--bptt 5] [--streams 4] [--epochs 25]
         [--seed 7] [--learning-rate 0.001] [--quiet] [--predict LETTERS] [--steps 5]

@@ -21,7 +21,7 @@ from test_process import check_refused_before_keras
 from test_scripts import run
 
 SCRIPT = "07_stateful_memory.py"
-ROWS = 8  # at the defaults: the memory need of AAAABBBCCD is 4, so windows of 3 and 4
+ROWS = 9  # at the defaults: the memory need of AAAABBBCCD is 4, so windows of 3 and 4
 NAMES = [
     "stateless, one letter",
     "stateless, window of 3",
@@ -31,8 +31,9 @@ NAMES = [
     "stateful, 4 streams x 5 steps, right layout",
     "stateful, 4 streams x 5 steps, wrong layout",
     "stateless, period of 10, every step",
+    "stateful, 5 steps per batch, random phase",
 ]
-KINDS = ["stateless"] * 3 + ["stateful"] * 3 + ["control", "stateless"]
+KINDS = ["stateless"] * 3 + ["stateful"] * 3 + ["control", "stateless", "random phase"]
 ACCURACY_LINE = r"^Model Accuracy: (\d+\.\d\d)%$"
 # | # | row | backprop through | updates | targets per update | accuracy | at best | loss |
 #   probe | reaches 100%? |
@@ -104,7 +105,7 @@ def test_every_row_prints_its_accuracy_in_the_articles_format_and_a_table_row(sh
 
 
 def test_progress_says_which_training_each_epoch_line_counts(short_run):
-    # One "Training k/8: name" line on stderr before each row's progress, which counts that
+    # One "Training k/9: name" line on stderr before each row's progress, which counts that
     # row's own epochs: reproduce.py shows it per training, not "epoch 500/25".
     proc, _, found = short_run
     lines = proc.stderr.splitlines()
@@ -184,7 +185,7 @@ def test_the_probe_is_recomputed_from_the_trained_model(short_run):
 # Full-settings runs, one each per test session, trained by whichever worker is free first
 # (conftest.script_runs): the study's row 7 is the script at its defaults (seed 7, 25 epochs).
 STUDY_ROWS = {"default_run": [("7", 7)]}
-SCRIPT_RUNS = {"bptt_3_run": [(SCRIPT, "--bptt", "3")]}
+SCRIPT_RUNS = {"bptt_3_run_found": [(SCRIPT, "--bptt", "3")]}
 
 
 @pytest.fixture(scope="module")
@@ -195,10 +196,16 @@ def default_run(script_runs):
 
 
 @pytest.fixture(scope="module")
-def bptt_3_run(script_runs):
+def bptt_3_run_found(script_runs):
+    """The script with --bptt 3 (seed 7), --json: the whole record."""
+    (done,) = script_runs(SCRIPT_RUNS["bptt_3_run_found"])
+    return done.found
+
+
+@pytest.fixture(scope="module")
+def bptt_3_run(bptt_3_run_found):
     """The script with --bptt 3 (seed 7), --json: the rows by name."""
-    (done,) = script_runs(SCRIPT_RUNS["bptt_3_run"])
-    return {row["row"]: row for row in done.found["rows"]}
+    return {row["row"]: row for row in bptt_3_run_found["rows"]}
 
 
 @pytest.mark.slow
@@ -242,15 +249,46 @@ def test_parallel_streams_need_the_right_layout_and_training_does_not_show_it(de
 
 
 @pytest.mark.slow
-def test_stateful_rows_laid_out_right_read_the_letters_at_the_defaults(default_run):
+def test_stateful_rows_laid_out_right_find_the_phase_at_the_defaults(default_run):
     # Every training pass starts at the pattern's first letter right after a reset, so a model
     # that only counted steps since the reset would fit the training stream too. Read from a
     # reset at the first B, such a counter scores 0%; at the defaults (--bptt 5), each stateful
-    # row laid out right scored 91.98% or more there on seeds 7-11 (docs/memory.md).
+    # row laid out right scored 91.98% or more there on seeds 7-11 (docs/memory.md), and the row
+    # trained from random positions (the trained control) finds the phase from every start.
     rows, found = default_run
     assert found["counter_accuracy"] == 0.0
     for name in NAMES[3:6]:  # 1 step per batch, 5 steps per batch, 4 streams laid out right
         assert rows[name]["accuracy"] == 100.0 and rows[name]["probe_accuracy"] >= 85.0, name
+    control = rows["stateful, 5 steps per batch, random phase"]
+    assert control["training_starts"] == list(range(10))  # its passes began at every position
+    assert min(control["probe_starts"][1:]) >= 90.0
+
+
+def finds_lines(found):
+    """07's printed probe lines per stateful row: name -> (finds, of)."""
+    lines = [line for line in found["notes"] if line.rstrip().endswith(tuple("0123456789"))]
+    return {
+        match[1].strip(): (int(match[2]), int(match[3]))
+        for line in lines
+        if (match := re.match(r"^  (stateful, .+?)\s{2,}.*finds it from (\d+) of (\d+)$", line))
+    }
+
+
+@pytest.mark.slow
+def test_the_script_counts_the_starts_as_the_study_does(default_run, bptt_3_run_found):
+    # 07's "finds it from k of n" leaves out what the study leaves out (a row's own training
+    # starts; starts where the window control is below 90%), so the two never disagree: at
+    # --bptt 3 the 4-stream row's training began at positions 1, 5, 7 and 9 (3 of them telling).
+    from study.checks import finds_from, telling_for
+
+    for found in (default_run[1], bptt_3_run_found):
+        printed = finds_lines(found)
+        probed = [r for r in found["rows"] if r.get("probe_accuracy") is not None]
+        assert sorted(printed) == sorted(r["row"] for r in probed)
+        for row in probed:
+            counted = (len(finds_from(found, row)), len(telling_for(found, row)))
+            assert printed[row["row"]] == counted, row["row"]
+    assert finds_lines(bptt_3_run_found)["stateful, 4 streams x 3 steps, right layout"][1] == 6
 
 
 @pytest.mark.slow
