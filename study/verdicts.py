@@ -132,7 +132,7 @@ def row_types(found):
     return [
         r["row"]
         for r in found["rows"]
-        if r.get("probe_accuracy") is not None and (r["kind"] != "control")
+        if r.get("probe_accuracy") is not None and r["kind"] != "control"
     ]
 
 
@@ -160,7 +160,7 @@ def memory_verdicts(runs, label):
         f"window {span(control)}; they separate on {separate} of {len(control)}."
     ]
     for name in row_types(found[0]):
-        if label != "7" and name == ONE_STEP:
+        if label != "7" and name == ONE_STEP and "7" in runs:  # counted once, in row 7
             lines.append(f"  {name}: trains as in row 7 (the same seeds): counted there.")
             continue
         rows = [next(r for r in f["rows"] if r["row"] == name) for f in found]

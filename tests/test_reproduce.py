@@ -356,8 +356,11 @@ def test_row_7_checks_what_the_probe_shows_not_the_stream_alone():
     trained_there = found_7([19.25], training_starts=(0, 4))
     assert row.checks[2].held(trained_there)
     # At another --bptt, the one-step row (the same training) is counted in row 7 only.
-    b3 = verdicts.memory_verdicts({"7-b3": [found_7([100.0, 98.93, 100.0])]}, "7-b3")
+    both = {"7": [found_7([100.0, 98.93])], "7-b3": [found_7([100.0, 98.93, 100.0])]}
+    b3 = verdicts.memory_verdicts(both, "7-b3")
     assert "  stateful, 1 step per batch: trains as in row 7 (the same seeds): counted there." in b3
+    alone = verdicts.memory_verdicts({"7-b3": [found_7([100.0, 98.93])]}, "7-b3")  # no row 7
+    assert any(line.startswith("  stateful, 1 step per batch: at 100%") for line in alone)
     # Nor a start where the window control does not see the phase.
     weak_control = found_7([100.0, 19.25])
     weak_control["rows"][1]["probe_starts"][4] = 50.0
